@@ -1,0 +1,49 @@
+// The host's implementation of bulletin::Context: one per plugin, logging through a spdlog
+// logger named after the plugin, expanding output templates inside the output root.
+#pragma once
+
+#include <bulletin/plugin.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace spdlog {
+class logger;
+}
+
+namespace bulletin::host {
+
+/// Expands {output} {stem} {name} {ext} {date} {format} {series} {issue} in `path_template` and
+/// checks the result stays inside `output_root`. Throws bulletin::Error otherwise.
+std::filesystem::path expand_output_path(std::string_view path_template,
+                                         const std::filesystem::path& output_root,
+                                         const Document& document);
+
+/// Writes `bytes` to `path` atomically: a temporary file beside it, fsync, rename.
+void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
+
+class RunContext final : public Context {
+public:
+    RunContext(std::string plugin_name, std::filesystem::path output_root,
+               const std::atomic<bool>* cancel_flag);
+
+    std::string_view plugin_name() const override { return name_; }
+    bool log_enabled(LogLevel level) const override;
+    void log(LogLevel level, std::string_view message) override;
+    bool cancelled() const override { return cancel_flag_ && cancel_flag_->load(); }
+    std::filesystem::path output_path(std::string_view path_template,
+                                      const Document& document) const override;
+    void write_file(const std::filesystem::path& path, std::string_view bytes) override;
+
+    const std::filesystem::path& output_root() const { return output_root_; }
+
+private:
+    std::string name_;
+    std::filesystem::path output_root_;
+    const std::atomic<bool>* cancel_flag_;
+    std::shared_ptr<spdlog::logger> logger_;
+};
+
+}  // namespace bulletin::host

@@ -1,0 +1,30 @@
+// Logging: one spdlog logger per plugin (named after it) plus "bulletin" for the host, all on
+// stderr, as text or JSON lines. Levels per logger come from -v/-q and BULLETIN_LOG
+// ("info,cn.bulletin=debug"), so one plugin can be raised without drowning in the rest.
+#pragma once
+
+#include <bulletin/plugin.hpp>
+
+#include <spdlog/common.h>
+
+#include <memory>
+#include <string>
+
+namespace spdlog {
+class logger;
+}
+
+namespace bulletin::host {
+
+enum class LogFormat { Text, Json };
+
+/// Configures the sinks and default level once, at program start (before any logger exists).
+void configure_logging(spdlog::level::level_enum level, LogFormat format);
+/// The logger for a plugin (created on first use, shared afterwards).
+std::shared_ptr<spdlog::logger> plugin_logger(const std::string& name);
+/// The host's own logger.
+std::shared_ptr<spdlog::logger> host_logger();
+
+spdlog::level::level_enum to_spdlog(LogLevel level);
+
+}  // namespace bulletin::host
