@@ -38,6 +38,9 @@ struct Line {
     std::string text;
     LineLayout layout;
     bool starts_page = false;    ///< first line of a page (plain text marks this with a leading space)
+    /// The reader knows this line ends a paragraph (DOCX and HTML paragraphs). Readers of
+    /// hard-wrapped text (plain text, PDF, OFD) leave it false and the segmenter reflows.
+    bool ends_paragraph = false;
 };
 
 struct Page {
