@@ -1,1 +1,282 @@
+// The `bulletin` command line (CLI11). Exit codes: 0 success, 1 some input failed, 2 usage or
+// configuration error (see docs/operations.md).
+#include "cli.hpp"
 
+#include "logging.hpp"
+#include "pipeline.hpp"
+#include "registry.hpp"
+#include "runner.hpp"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+namespace bulletin::host {
+
+namespace {
+
+struct GlobalOptions {
+    std::vector<std::string> plugin_dirs;
+    int verbose = 0;
+    bool quiet = false;
+    std::string log_format = "text";
+};
+
+Registry make_registry(const GlobalOptions& options) {
+    std::vector<std::filesystem::path> explicit_dirs(options.plugin_dirs.begin(),
+                                                     options.plugin_dirs.end());
+    Registry registry;
+    for (const auto& dir : plugin_search_path(explicit_dirs)) {
+        std::error_code ec;
+        bool is_explicit = std::find(explicit_dirs.begin(), explicit_dirs.end(), dir) !=
+                           explicit_dirs.end();
+        // The built-in directory may legitimately be absent (a partial install); others not.
+        if (!is_explicit && !std::filesystem::exists(dir, ec) && dir == builtin_plugin_dir())
+            continue;
+        registry.add_directory(dir);
+    }
+    for (const auto& error : registry.errors()) spdlog::warn("{}", error.message);
+    return registry;
+}
+
+void print_messages(const PipelineLoad& load) {
+    for (const auto& e : load.errors) std::cerr << e.str() << "\n";
+    for (const auto& w : load.warnings) std::cerr << w.str() << "\n";
+}
+
+std::string one_line(const char* text) {
+    std::string s = text ? text : "";
+    auto nl = s.find('\n');
+    return nl == std::string::npos ? s : s.substr(0, nl);
+}
+
+int list_plugins(const Registry& registry) {
+    std::cout << "Modules:\n";
+    for (const auto& module : registry.modules()) {
+        const ModuleInfo& m = *module->info;
+        std::cout << "  " << std::left << std::setw(16) << m.name << " " << std::setw(8)
+                  << m.version << " " << std::setw(10) << (m.license ? m.license : "") << " "
+                  << module->path.string() << "\n";
+    }
+    std::cout << "Plugins:\n";
+    for (const PluginEntry* entry : registry.plugins()) {
+        const PluginInfo& p = *entry->info;
+        std::cout << "  " << std::left << std::setw(10) << plugin_kind_name(p.kind) << " "
+                  << std::setw(16) << p.name << " " << one_line(p.description) << "\n";
+    }
+    return registry.errors().empty() ? 0 : 1;
+}
+
+int show_plugin(const Registry& registry, const std::string& name) {
+    const PluginEntry* entry = registry.find(name);
+    if (!entry) {
+        std::cerr << "bulletin: no plugin named '" << name << "'";
+        if (auto near = registry.nearest(name)) std::cerr << "; did you mean '" << *near << "'?";
+        std::cerr << "\n";
+        return 2;
+    }
+    const PluginInfo& p = *entry->info;
+    const ModuleInfo& m = *entry->module->info;
+    std::cout << "Plugin:       " << p.name << "\n"
+              << "Kind:         " << plugin_kind_name(p.kind) << "\n"
+              << "Description:  " << (p.description ? p.description : "") << "\n"
+              << "Thread-safe:  " << ((p.flags & kThreadSafe) ? "yes" : "no") << "\n"
+              << "Module:       " << m.name << " " << m.version << " ("
+              << (m.license ? m.license : "no license") << ")"
+              << (m.description ? std::string(" - ") + m.description : "") << "\n"
+              << "File:         " << entry->module->path.string() << "\n"
+              << "SDK:          " << (m.sdk_version ? m.sdk_version : "?") << ", ABI "
+              << m.abi_version << "\n\n";
+    if (p.param_count == 0) {
+        std::cout << "Parameters:   none\n";
+        return 0;
+    }
+    std::cout << "Parameters:\n";
+    for (std::size_t i = 0; i < p.param_count; ++i) {
+        const ParamSpec& s = p.params[i];
+        std::cout << "  " << s.name << "  (" << param_type_name(s.type);
+        if (s.required && !s.default_value) std::cout << ", required";
+        if (s.default_value) std::cout << ", default \"" << s.default_value << "\"";
+        std::cout << ")\n      " << (s.help ? s.help : "") << "\n";
+    }
+    return 0;
+}
+
+std::vector<Override> parse_overrides(const std::vector<std::string>& sets, bool& ok) {
+    std::vector<Override> out;
+    for (const auto& text : sets) {
+        if (auto o = parse_override(text)) out.push_back(*o);
+        else {
+            std::cerr << "bulletin: --set '" << text << "': expected STAGE.PARAM=VALUE\n";
+            ok = false;
+        }
+    }
+    return out;
+}
+
+// Set by the signal handler, read by plugins through Context::cancelled(). A signal handler can
+// only reach a global; this is the one piece of global mutable state, and it is a lock-free flag.
+std::atomic<bool> g_cancel{false};
+extern "C" void on_stop_signal(int) { g_cancel.store(true); }
+
+int run_pipeline(const Registry& registry, const std::string& pipeline_file,
+                 const std::vector<std::string>& inputs, const std::string& output,
+                 const std::vector<std::string>& sets, std::uintmax_t max_input_bytes) {
+    bool ok = true;
+    auto overrides = parse_overrides(sets, ok);
+    if (!ok) return 2;
+    auto load = load_pipeline(pipeline_file, registry, overrides);
+    print_messages(load);
+    if (!load.ok()) return 2;
+
+    std::error_code ec;
+    std::filesystem::create_directories(output, ec);
+    if (ec || !std::filesystem::is_directory(output)) {
+        std::cerr << "bulletin: cannot create output directory " << output << ": "
+                  << (ec ? ec.message() : "not a directory") << "\n";
+        return 2;
+    }
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
+
+    RunOptions options;
+    options.output_root = output;
+    options.cancel = &g_cancel;
+    options.max_input_bytes = max_input_bytes;
+    std::unique_ptr<PipelineRunner> runner;
+    try {
+        runner = std::make_unique<PipelineRunner>(*load.pipeline, registry, options);
+    } catch (const std::exception& e) {
+        std::cerr << "bulletin: " << pipeline_file << ": " << e.what() << "\n";
+        return 2;
+    }
+
+    std::size_t converted = 0, failed = 0;
+    for (const auto& input : inputs) {
+        if (g_cancel.load()) break;
+        auto outcome = runner->process(input);
+        for (const auto& d : outcome.document.diagnostics)
+            if (d.severity == Severity::Error)
+                spdlog::warn("{}: {}: {}", input, d.plugin, d.message);
+        if (outcome.ok) {
+            ++converted;
+            for (const auto& out : outcome.outputs) std::cout << input << " -> " << out.string() << "\n";
+            if (outcome.outputs.empty()) std::cout << input << " -> (no output written)\n";
+        } else {
+            ++failed;
+            std::cerr << "bulletin: " << outcome.error << "\n";
+        }
+    }
+    for (const auto& error : runner->finish()) {
+        std::cerr << "bulletin: " << error << "\n";
+        ++failed;
+    }
+    if (inputs.size() > 1 || failed > 0)
+        std::cerr << "bulletin: converted " << converted << " of " << inputs.size() << " inputs"
+                  << (failed ? ", " + std::to_string(failed) + " failed" : "") << "\n";
+    if (g_cancel.load()) return 3;
+    return failed == 0 ? 0 : 1;
+}
+
+int validate_pipeline(const Registry& registry, const std::string& pipeline_file,
+                      const std::vector<std::string>& sets) {
+    bool ok = true;
+    auto overrides = parse_overrides(sets, ok);
+    if (!ok) return 2;
+    auto load = load_pipeline(pipeline_file, registry, overrides);
+    print_messages(load);
+    if (!load.ok()) return 2;
+    const auto& def = *load.pipeline;
+    std::cout << pipeline_file << ": valid pipeline '" << def.name << "'";
+    if (def.extends_chain.size() > 1) {
+        std::cout << " (extends";
+        for (std::size_t i = 1; i < def.extends_chain.size(); ++i)
+            std::cout << " " << def.extends_chain[i].string();
+        std::cout << ")";
+    }
+    std::cout << "\n";
+    for (const auto& stage : def.stages) {
+        std::cout << "  " << std::left << std::setw(10) << plugin_kind_name(stage.kind) << " "
+                  << stage.plugin << (stage.id != stage.plugin ? " (id " + stage.id + ")" : "")
+                  << (stage.enabled ? "" : " [disabled]") << "\n";
+        for (const auto& [name, param] : stage.params)
+            std::cout << "      " << name << " = " << param.value << "\n";
+    }
+    return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+    CLI::App app{"bulletin: turns Chinese government bulletins (简报) into structured data"};
+    app.set_version_flag("--version", std::string("bulletin ") + kSdkVersion + " (module ABI " +
+                                          std::to_string(kAbiVersion) + ", build key " +
+                                          kBuildKey + ")");
+    app.require_subcommand(1);
+    GlobalOptions global;
+    app.add_option("--plugin-dir", global.plugin_dirs,
+                   "Also load plugins from this directory (repeatable; searched before "
+                   "BULLETIN_PLUGIN_PATH and the built-in directory)");
+    app.add_flag("-v,--verbose", global.verbose, "More log output (-vv for trace)");
+    app.add_flag("-q,--quiet", global.quiet, "Only errors in the log");
+    app.add_option("--log-format", global.log_format, "Log format on stderr")
+        ->check(CLI::IsMember({"text", "json"}));
+
+    auto* run = app.add_subcommand("run", "Convert input files with a pipeline");
+    std::string pipeline_file, output = "out";
+    std::vector<std::string> inputs, sets;
+    std::uintmax_t max_input_bytes = 512ull * 1024 * 1024;
+    run->add_option("pipeline", pipeline_file, "Pipeline XML file")->required()->check(CLI::ExistingFile);
+    run->add_option("inputs", inputs, "Input files")->required();
+    run->add_option("-o,--output", output, "Output directory (the {output} of path templates)")
+        ->capture_default_str();
+    run->add_option("--set", sets, "Override a parameter: STAGE.PARAM=VALUE (repeatable)");
+    run->add_option("--max-input-size", max_input_bytes, "Refuse inputs larger than this (bytes)")
+        ->capture_default_str();
+
+    auto* validate = app.add_subcommand("validate", "Check a pipeline without running it");
+    std::string validate_file;
+    std::vector<std::string> validate_sets;
+    validate->add_option("pipeline", validate_file, "Pipeline XML file")->required();
+    validate->add_option("--set", validate_sets, "Override a parameter: STAGE.PARAM=VALUE");
+
+    auto* plugins = app.add_subcommand("plugins", "List modules and plugins, or show one plugin");
+    std::string plugin_name;
+    plugins->add_option("name", plugin_name, "Show this plugin's kind, module and parameters");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return 2;
+    }
+
+    auto level = global.quiet          ? spdlog::level::err
+                 : global.verbose >= 2 ? spdlog::level::trace
+                 : global.verbose == 1 ? spdlog::level::debug
+                                       : spdlog::level::info;
+    configure_logging(level, global.log_format == "json" ? LogFormat::Json : LogFormat::Text);
+
+    try {
+        Registry registry = make_registry(global);
+        if (*run) return run_pipeline(registry, pipeline_file, inputs, output, sets, max_input_bytes);
+        if (*validate) return validate_pipeline(registry, validate_file, validate_sets);
+        if (*plugins) return plugin_name.empty() ? list_plugins(registry) : show_plugin(registry, plugin_name);
+    } catch (const std::exception& e) {
+        std::cerr << "bulletin: " << e.what() << "\n";
+        return 2;
+    }
+    return 2;
+}
+
+}  // namespace bulletin::host

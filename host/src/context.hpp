@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace spdlog {
 class logger;
@@ -24,7 +25,7 @@ std::filesystem::path expand_output_path(std::string_view path_template,
 /// Writes `bytes` to `path` atomically: a temporary file beside it, fsync, rename.
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
 
-class RunContext final : public Context {
+class RunContext : public Context {
 public:
     RunContext(std::string plugin_name, std::filesystem::path output_root,
                const std::atomic<bool>* cancel_flag);
@@ -44,6 +45,17 @@ private:
     std::filesystem::path output_root_;
     const std::atomic<bool>* cancel_flag_;
     std::shared_ptr<spdlog::logger> logger_;
+};
+
+/// A RunContext that remembers the files written through it (for reports and the CLI).
+class RecordingContext final : public RunContext {
+public:
+    using RunContext::RunContext;
+    void write_file(const std::filesystem::path& path, std::string_view bytes) override {
+        RunContext::write_file(path, bytes);
+        written.push_back(path);
+    }
+    std::vector<std::filesystem::path> written;
 };
 
 }  // namespace bulletin::host

@@ -47,10 +47,11 @@ void configure_logging(spdlog::level::level_enum level, LogFormat format) {
     } else {
         formatter->set_pattern("[%l] %n: %v");
     }
-    sink->set_formatter(std::move(formatter));
     spdlog::drop_all();
     auto host = std::make_shared<spdlog::logger>("bulletin", sink);
     spdlog::set_default_logger(host);
+    // Registered as the registry's formatter: initialize_logger() gives it to every plugin logger.
+    spdlog::set_formatter(std::move(formatter));
     spdlog::set_level(level);
     // BULLETIN_LOG="warn,cn.bulletin=debug" adjusts levels per logger.
     if (const char* env = std::getenv("BULLETIN_LOG")) spdlog::cfg::helpers::load_levels(env);

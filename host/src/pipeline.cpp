@@ -1,1 +1,487 @@
-// placeholder
+#include "pipeline.hpp"
+
+#include <pugixml.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace bulletin::host {
+
+std::string SourceLocation::str() const {
+    return file.string() + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+std::string PipelineMessage::str() const {
+    return where.str() + (warning ? ": warning: " : ": error: ") + message;
+}
+
+std::map<std::string, std::string> Stage::values() const {
+    std::map<std::string, std::string> out;
+    for (const auto& [name, param] : params) out.emplace(name, param.value);
+    return out;
+}
+
+std::vector<const Stage*> PipelineDefinition::enabled(PluginKind kind) const {
+    std::vector<const Stage*> out;
+    for (const auto& stage : stages)
+        if (stage.kind == kind && stage.enabled) out.push_back(&stage);
+    return out;
+}
+
+std::optional<Override> parse_override(std::string_view text) {
+    auto eq = text.find('=');
+    if (eq == std::string_view::npos) return std::nullopt;
+    auto key = text.substr(0, eq);
+    auto dot = key.rfind('.');  // stage ids may contain dots ("cn.bulletin"); params do not
+    if (dot == std::string_view::npos || dot == 0 || dot + 1 == key.size()) return std::nullopt;
+    return Override{std::string(key.substr(0, dot)), std::string(key.substr(dot + 1)),
+                    std::string(text.substr(eq + 1))};
+}
+
+std::filesystem::path builtin_pipeline_dir() {
+    std::error_code ec;
+    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec) return {};
+    return exe.parent_path().parent_path() / "share" / "bulletin" / "pipelines";
+}
+
+namespace {
+
+constexpr std::size_t kMaxPipelineBytes = 4 * 1024 * 1024;
+
+/// Maps byte offsets of one file to 1-based line and character column.
+class LineIndex {
+public:
+    LineIndex(std::filesystem::path file, std::string_view text) : file_(std::move(file)), text_(text) {
+        line_starts_.push_back(0);
+        for (std::size_t i = 0; i < text.size(); ++i)
+            if (text[i] == '\n') line_starts_.push_back(i + 1);
+    }
+    SourceLocation at(std::ptrdiff_t offset) const {
+        if (offset < 0) return {file_, 0, 0};
+        auto pos = static_cast<std::size_t>(offset);
+        auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), pos);
+        std::size_t line = static_cast<std::size_t>(it - line_starts_.begin());
+        std::size_t start = line_starts_[line - 1];
+        int column = 1;
+        for (std::size_t i = start; i < pos && i < text_.size(); ++i)
+            if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;
+        return {file_, static_cast<int>(line), column};
+    }
+    /// pugixml reports an element's offset at its name; point at the '<' like editors do.
+    SourceLocation at(const pugi::xml_node& node) const {
+        auto offset = node.offset_debug();
+        if (offset > 0 && static_cast<std::size_t>(offset) <= text_.size() &&
+            text_[static_cast<std::size_t>(offset) - 1] == '<')
+            --offset;
+        return at(offset);
+    }
+
+private:
+    std::filesystem::path file_;
+    std::string_view text_;
+    std::vector<std::size_t> line_starts_;
+};
+
+std::optional<PluginKind> kind_from_element(std::string_view name) {
+    if (name == "reader") return PluginKind::Reader;
+    if (name == "segmenter") return PluginKind::Segmenter;
+    if (name == "tagger") return PluginKind::Tagger;
+    if (name == "exporter") return PluginKind::Exporter;
+    return std::nullopt;
+}
+
+std::string did_you_mean(std::string_view name, std::initializer_list<std::string_view> known) {
+    std::string best;
+    std::size_t best_distance = name.size() / 2 + 2;
+    for (auto candidate : known) {
+        auto d = edit_distance(name, candidate);
+        if (d < best_distance) best_distance = d, best = candidate;
+    }
+    return best;
+}
+
+bool is_schema_attribute(std::string_view name) {
+    // Editors add these to get completion from pipelines/pipeline.xsd.
+    return name.starts_with("xmlns") || name.starts_with("xsi:");
+}
+
+int kind_rank(PluginKind kind) { return static_cast<int>(kind); }
+
+class Loader {
+public:
+    Loader(const Registry& registry, PipelineLoad& out) : registry_(registry), out_(out) {}
+
+    /// Parses `file` and the files it extends into `def`; false on errors (already reported).
+    bool load(const std::filesystem::path& file, const SourceLocation* referenced_from,
+              PipelineDefinition& def) {
+        std::error_code ec;
+        auto canonical = std::filesystem::weakly_canonical(file, ec);
+        for (const auto& open : stack_) {
+            if (open == canonical) {
+                std::string chain;
+                for (const auto& f : stack_) chain += f.filename().string() + " -> ";
+                chain += canonical.filename().string();
+                error(*referenced_from, "'extends' cycle: " + chain);
+                return false;
+            }
+        }
+
+        std::string text;
+        if (!read(file, referenced_from, text)) return false;
+        // The document must outlive LineIndex lookups and node reads below.
+        pugi::xml_document doc;
+        auto parsed = doc.load_buffer(text.data(), text.size(),
+                                      pugi::parse_default | pugi::parse_declaration,
+                                      pugi::encoding_utf8);
+        LineIndex index(file, text);
+        if (!parsed) {
+            error(index.at(parsed.offset), std::string("malformed XML: ") + parsed.description());
+            return false;
+        }
+        pugi::xml_node root = doc.document_element();
+        if (std::string_view(root.name()) != "pipeline") {
+            error(index.at(root), "the root element must be <pipeline>, not <" +
+                                      std::string(root.name()) + ">");
+            return false;
+        }
+
+        stack_.push_back(canonical);
+        bool ok = true;
+        std::filesystem::path parent;
+        for (auto attr : root.attributes()) {
+            std::string_view name = attr.name();
+            if (name == "name") def.name = attr.value();
+            else if (name == "extends") parent = attr.value();
+            else if (!is_schema_attribute(name)) {
+                auto hint = did_you_mean(name, {"name", "extends"});
+                error(index.at(root), "unknown attribute '" + std::string(name) +
+                                          "' on <pipeline>" +
+                                          (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+                ok = false;
+            }
+        }
+        if (!parent.empty()) {
+            auto where = index.at(root);
+            auto resolved = resolve_extends(file, parent);
+            if (resolved.empty()) {
+                error(where, "extends '" + parent.string() + "': no such pipeline beside " +
+                                 file.string() + " or in " + builtin_pipeline_dir().string());
+                ok = false;
+            } else {
+                std::string own_name = def.name;
+                ok = load(resolved, &where, def) && ok;
+                if (!own_name.empty()) def.name = own_name;
+            }
+        }
+        def.extends_chain.insert(def.extends_chain.begin(), file);
+
+        for (auto child : root.children()) {
+            if (child.type() != pugi::node_element) continue;
+            std::string_view name = child.name();
+            if (name == "description") {
+                def.description = child.child_value();
+                continue;
+            }
+            auto kind = kind_from_element(name);
+            if (!kind) {
+                auto hint = did_you_mean(
+                    name, {"description", "reader", "segmenter", "tagger", "exporter"});
+                error(index.at(child),
+                      "unknown element <" + std::string(name) + "> in <pipeline>" +
+                          (hint.empty() ? "; expected <reader>, <segmenter>, <tagger>, <exporter> "
+                                          "or <description>"
+                                        : "; did you mean <" + hint + ">?"));
+                ok = false;
+                continue;
+            }
+            ok = add_stage(child, *kind, index, def) && ok;
+        }
+        stack_.pop_back();
+        return ok;
+    }
+
+    void apply_overrides(const std::vector<Override>& overrides, PipelineDefinition& def) {
+        SourceLocation where{"<command line>", 0, 0};
+        for (const auto& o : overrides) {
+            Stage* stage = find_stage(def, o.stage);
+            if (!stage) {
+                error(where, "--set " + o.stage + "." + o.param + ": the pipeline has no stage '" +
+                                 o.stage + "'");
+                continue;
+            }
+            if (o.param == "enabled") {
+                auto value = parse_bool_param(o.value);
+                if (!value) error(where, "--set " + o.stage + ".enabled: expected true or false");
+                else stage->enabled = *value;
+                continue;
+            }
+            stage->params[o.param] = StageParam{o.value, where};
+        }
+    }
+
+    /// Checks plugins and parameters of the merged pipeline against the registry.
+    void validate(PipelineDefinition& def) {
+        for (auto& stage : def.stages) {
+            const PluginEntry* entry = registry_.find(stage.plugin);
+            if (!entry) {
+                std::string message = "unknown " + std::string(plugin_kind_name(stage.kind)) +
+                                      " plugin '" + stage.plugin + "'";
+                if (auto near = registry_.nearest(stage.plugin, stage.kind))
+                    message += "; did you mean '" + *near + "'?";
+                else
+                    message += "; `bulletin plugins` lists the installed plugins";
+                error(stage.where, message);
+                continue;
+            }
+            if (entry->info->kind != stage.kind) {
+                error(stage.where, "plugin '" + stage.plugin + "' is a " +
+                                       plugin_kind_name(entry->info->kind) + ", not a " +
+                                       plugin_kind_name(stage.kind) + "; use <" +
+                                       plugin_kind_name(entry->info->kind) + " plugin=\"" +
+                                       stage.plugin + "\">");
+                continue;
+            }
+            check_params(*entry, stage);
+        }
+        if (def.enabled(PluginKind::Reader).empty())
+            error({def.file, 1, 1}, "the pipeline has no enabled <reader>; add one (for example "
+                                    "<reader plugin=\"text\"/>)");
+        if (def.enabled(PluginKind::Exporter).empty())
+            warning({def.file, 1, 1},
+                    "the pipeline enables no exporter, so running it writes nothing");
+    }
+
+private:
+    bool read(const std::filesystem::path& file, const SourceLocation* referenced_from,
+              std::string& text) {
+        SourceLocation where = referenced_from ? *referenced_from : SourceLocation{file, 0, 0};
+        std::error_code ec;
+        auto size = std::filesystem::file_size(file, ec);
+        if (ec) {
+            error(where, "cannot read pipeline " + file.string() + ": " + ec.message());
+            return false;
+        }
+        if (size > kMaxPipelineBytes) {
+            error(where, "pipeline " + file.string() + " is larger than 4 MiB; is it a pipeline?");
+            return false;
+        }
+        std::ifstream in(file, std::ios::binary);
+        std::ostringstream buffer;
+        buffer << in.rdbuf();
+        if (!in && !in.eof()) {
+            error(where, "cannot read pipeline " + file.string());
+            return false;
+        }
+        text = buffer.str();
+        return true;
+    }
+
+    static std::filesystem::path resolve_extends(const std::filesystem::path& from,
+                                                 const std::filesystem::path& target) {
+        std::error_code ec;
+        if (target.is_absolute()) return std::filesystem::exists(target, ec) ? target : std::filesystem::path{};
+        auto beside = from.parent_path() / target;
+        if (std::filesystem::exists(beside, ec)) return beside;
+        auto shipped = builtin_pipeline_dir() / target;
+        if (std::filesystem::exists(shipped, ec)) return shipped;
+        return {};
+    }
+
+    static Stage* find_stage(PipelineDefinition& def, std::string_view id) {
+        for (auto& stage : def.stages)
+            if (stage.id == id) return &stage;
+        for (auto& stage : def.stages)
+            if (stage.plugin == id) return &stage;
+        return nullptr;
+    }
+
+    bool add_stage(const pugi::xml_node& node, PluginKind kind, const LineIndex& index,
+                   PipelineDefinition& def) {
+        auto where = index.at(node);
+        bool ok = true;
+        std::string plugin, id;
+        std::optional<bool> enabled;
+        for (auto attr : node.attributes()) {
+            std::string_view name = attr.name();
+            if (name == "plugin") plugin = attr.value();
+            else if (name == "id") id = attr.value();
+            else if (name == "enabled") {
+                enabled = parse_bool_param(attr.value());
+                if (!enabled) {
+                    error(where, "attribute enabled=\"" + std::string(attr.value()) +
+                                     "\" must be true or false");
+                    ok = false;
+                }
+            } else {
+                auto hint = did_you_mean(name, {"plugin", "id", "enabled"});
+                error(where, "unknown attribute '" + std::string(name) + "' on <" +
+                                 node.name() + ">" +
+                                 (hint.empty() ? "; expected plugin, id or enabled"
+                                               : "; did you mean '" + hint + "'?"));
+                ok = false;
+            }
+        }
+        if (id.empty()) id = plugin;
+        if (id.empty()) {
+            error(where, std::string("<") + node.name() + "> needs a plugin=\"NAME\" attribute");
+            return false;
+        }
+
+        Stage* existing = nullptr;
+        for (auto& stage : def.stages)
+            if (stage.kind == kind && stage.id == id) existing = &stage;
+        if (existing && !plugin.empty() && existing->plugin != plugin) {
+            error(where, "stage '" + id + "' is plugin '" + existing->plugin + "' in " +
+                             existing->where.str() + "; give this one another id=\"…\"");
+            return false;
+        }
+        if (!existing && plugin.empty()) {
+            error(where, "no inherited " + std::string(plugin_kind_name(kind)) + " '" + id +
+                             "' to override; add plugin=\"NAME\" to declare a new one");
+            return false;
+        }
+
+        Stage fresh;
+        Stage& stage = existing ? *existing : fresh;
+        if (!existing) {
+            stage.kind = kind;
+            stage.plugin = plugin;
+            stage.id = id;
+            stage.where = where;
+        }
+        if (enabled) stage.enabled = *enabled;
+
+        std::set<std::string> seen;
+        for (auto child : node.children()) {
+            if (child.type() != pugi::node_element) continue;
+            auto child_where = index.at(child);
+            if (std::string_view(child.name()) != "param") {
+                error(child_where, "unknown element <" + std::string(child.name()) + "> in <" +
+                                       node.name() + ">; only <param name=\"…\">value</param> "
+                                                     "goes there");
+                ok = false;
+                continue;
+            }
+            std::string name;
+            for (auto attr : child.attributes()) {
+                if (std::string_view(attr.name()) == "name") name = attr.value();
+                else {
+                    error(child_where, "unknown attribute '" + std::string(attr.name()) +
+                                           "' on <param>; expected name");
+                    ok = false;
+                }
+            }
+            if (name.empty()) {
+                error(child_where, "<param> needs a name=\"…\" attribute");
+                ok = false;
+                continue;
+            }
+            if (!seen.insert(name).second) {
+                error(child_where, "parameter '" + name + "' is set twice in this stage");
+                ok = false;
+                continue;
+            }
+            std::string value = child.child_value();
+            if (existing) {
+                auto inherited = stage.params.find(name);
+                if (inherited != stage.params.end() && inherited->second.value == value)
+                    warning(child_where, "parameter '" + name + "' overrides '" + value +
+                                             "' with the same value (set at " +
+                                             inherited->second.where.str() + "); remove it");
+                else if (inherited == stage.params.end())
+                    // Compared with the plugin's default once the registry is consulted.
+                    overrides_of_defaults_.push_back({id, name, child_where});
+            }
+            stage.params[name] = StageParam{std::move(value), child_where};
+        }
+        if (!existing) def.stages.push_back(std::move(fresh));
+        return ok;
+    }
+
+    void check_params(const PluginEntry& entry, const Stage& stage) {
+        const PluginInfo& info = *entry.info;
+        auto spec_of = [&](std::string_view name) -> const ParamSpec* {
+            for (std::size_t i = 0; i < info.param_count; ++i)
+                if (name == info.params[i].name) return &info.params[i];
+            return nullptr;
+        };
+        for (const auto& [name, param] : stage.params) {
+            const ParamSpec* spec = spec_of(name);
+            if (!spec) {
+                std::string message = "plugin '" + stage.plugin + "' has no parameter '" + name + "'";
+                std::string best;
+                std::size_t best_distance = name.size() / 2 + 2;
+                for (std::size_t i = 0; i < info.param_count; ++i) {
+                    auto d = edit_distance(name, info.params[i].name);
+                    if (d < best_distance) best_distance = d, best = info.params[i].name;
+                }
+                if (!best.empty()) message += "; did you mean '" + best + "'?";
+                else message += "; `bulletin plugins " + stage.plugin + "` lists its parameters";
+                error(param.where, message);
+                continue;
+            }
+            if (!param_value_valid(spec->type, param.value)) {
+                error(param.where, "parameter '" + name + "' of plugin '" + stage.plugin +
+                                       "' must be " +
+                                       (spec->type == ParamType::Int ? "an " : "a ") +
+                                       param_type_name(spec->type) + ", not '" + param.value + "'");
+                continue;
+            }
+            for (const auto& site : overrides_of_defaults_) {
+                if (site.stage == stage.id && site.param == name && spec->default_value &&
+                    param.value == spec->default_value && site.where.str() == param.where.str())
+                    warning(param.where, "parameter '" + name +
+                                             "' overrides the plugin's default with the same "
+                                             "value ('" + param.value + "'); remove it");
+            }
+        }
+        for (std::size_t i = 0; i < info.param_count; ++i) {
+            const ParamSpec& spec = info.params[i];
+            if (spec.required && !spec.default_value && !stage.params.count(spec.name))
+                error(stage.where, "plugin '" + stage.plugin + "' needs parameter '" + spec.name +
+                                       "': " + (spec.help ? spec.help : ""));
+        }
+    }
+
+    void error(const SourceLocation& where, std::string message) {
+        out_.errors.push_back({where, std::move(message), false});
+    }
+    void warning(const SourceLocation& where, std::string message) {
+        out_.warnings.push_back({where, std::move(message), true});
+    }
+
+    struct ParamSite {
+        std::string stage, param;
+        SourceLocation where;
+    };
+
+    const Registry& registry_;
+    PipelineLoad& out_;
+    std::vector<std::filesystem::path> stack_;
+    std::vector<ParamSite> overrides_of_defaults_;  ///< inherited stages' params with no parent value
+};
+
+}  // namespace
+
+PipelineLoad load_pipeline(const std::filesystem::path& file, const Registry& registry,
+                           const std::vector<Override>& overrides) {
+    PipelineLoad result;
+    PipelineDefinition def;
+    def.file = file;
+    Loader loader(registry, result);
+    if (loader.load(file, nullptr, def)) {
+        std::stable_sort(def.stages.begin(), def.stages.end(), [](const Stage& a, const Stage& b) {
+            return kind_rank(a.kind) < kind_rank(b.kind);
+        });
+        loader.apply_overrides(overrides, def);
+        loader.validate(def);
+    }
+    if (def.name.empty()) def.name = file.stem().string();
+    if (result.errors.empty()) result.pipeline = std::move(def);
+    return result;
+}
+
+}  // namespace bulletin::host

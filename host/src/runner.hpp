@@ -1,0 +1,59 @@
+// Running a pipeline over inputs: pick a reader, segment, tag, export — with every plugin call
+// guarded so a throwing plugin fails that document (named), never the process.
+#pragma once
+
+#include "context.hpp"
+#include "pipeline.hpp"
+#include "registry.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bulletin::host {
+
+struct RunOptions {
+    std::filesystem::path output_root = ".";
+    const std::atomic<bool>* cancel = nullptr;
+    std::uintmax_t max_input_bytes = 512ull * 1024 * 1024;  ///< larger inputs are refused
+};
+
+struct DocumentOutcome {
+    std::filesystem::path input;
+    bool ok = false;
+    std::string error;                          ///< what failed, naming plugin and file
+    std::string reader;                         ///< the reader that accepted the input
+    std::vector<std::filesystem::path> outputs;  ///< files the exporters wrote
+    std::chrono::duration<double> elapsed{};
+    Document document;
+};
+
+/// SHA-256 of `bytes` as lowercase hex.
+std::string sha256_hex(std::string_view bytes);
+
+class PipelineRunner {
+public:
+    /// Creates every enabled plugin of `pipeline`. Throws std::runtime_error (a configuration
+    /// error) when a plugin cannot be created.
+    PipelineRunner(const PipelineDefinition& pipeline, const Registry& registry, RunOptions options);
+    ~PipelineRunner();
+    PipelineRunner(const PipelineRunner&) = delete;
+    PipelineRunner& operator=(const PipelineRunner&) = delete;
+
+    /// Converts one input. Never throws for bad input or failing plugins.
+    DocumentOutcome process(const std::filesystem::path& input);
+    /// Runs the pipeline on bytes already in memory (`input` names them in messages).
+    DocumentOutcome process_bytes(const std::filesystem::path& input, std::string_view bytes);
+    /// Lets exporters close their outputs; returns error messages.
+    std::vector<std::string> finish();
+
+private:
+    struct Stages;
+    std::unique_ptr<Stages> stages_;
+    RunOptions options_;
+};
+
+}  // namespace bulletin::host
