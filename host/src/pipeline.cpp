@@ -44,7 +44,8 @@ std::filesystem::path builtin_pipeline_dir() {
     std::error_code ec;
     auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
     if (ec) return {};
-    return exe.parent_path().parent_path() / "share" / "bulletin" / "pipelines";
+    // Relative to the executable, so the build tree and any install prefix both work.
+    return (exe.parent_path() / BULLETIN_PIPELINE_RELDIR).lexically_normal();
 }
 
 namespace {

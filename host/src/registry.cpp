@@ -11,7 +11,8 @@ std::filesystem::path builtin_plugin_dir() {
     std::error_code ec;
     auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
     if (ec) return {};
-    return exe.parent_path().parent_path() / "lib" / "bulletin" / "plugins";
+    // Relative to the executable, so the build tree and any install prefix both work.
+    return (exe.parent_path() / BULLETIN_PLUGIN_RELDIR).lexically_normal();
 }
 
 std::vector<std::filesystem::path>

@@ -35,6 +35,8 @@ function(bulletin_add_plugin name)
     add_dependencies(bulletin_builtin_plugins ${name})
   endif()
   if(DEFINED BULLETIN_PLUGIN_SUBDIR AND NOT ARG_OUTPUT_DIRECTORY)
+    # Built-in plugins live in <libdir>/bulletin/plugins and find libbulletin-sdk two levels up.
+    set_target_properties(${name} PROPERTIES INSTALL_RPATH "$ORIGIN/../..")
     install(TARGETS ${name} LIBRARY DESTINATION ${BULLETIN_PLUGIN_SUBDIR})
   endif()
 endfunction()

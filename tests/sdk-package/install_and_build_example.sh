@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# usage: install_and_build_example.sh BUILD_DIR SOURCE_DIR
+set -euo pipefail
+build=$1
+source=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+echo "== install into a temporary prefix"
+cmake --install "$build" --prefix "$work/prefix" >/dev/null
+prefix=$work/prefix
+for f in bin/bulletin include/bulletin/module.hpp include/bulletin/version.hpp \
+         lib/libbulletin-sdk.so lib/cmake/BulletinSDK/BulletinSDKConfig.cmake \
+         lib/cmake/BulletinSDK/BulletinSDKConfigVersion.cmake lib/pkgconfig/bulletin-sdk.pc \
+         lib/bulletin/plugins/json.so share/bulletin/pipelines/cn-bulletin.xml; do
+  [ -e "$prefix/$f" ] || fail "$f is not installed"
+done
+pkg-config --with-path="$prefix/lib/pkgconfig" --exists "bulletin-sdk >= 1.0" || fail "pkg-config"
+
+echo "== build the example against the prefix alone (a copy outside the source tree)"
+cp -r "$source/examples/meeting-tagger" "$work/example"
+build_example() {  # build_example DIR [extra cmake args]
+  local dir=$1; shift
+  cmake -S "$work/example" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+        -DCMAKE_PREFIX_PATH="$prefix" "$@" >/dev/null
+  cmake --build "$dir" >/dev/null
+}
+build_example "$work/ex"
+if grep -q "$source/sdk" "$work/ex/build.ninja"; then fail "the example build reaches into the source tree"; fi
+ctest --test-dir "$work/ex" --output-on-failure >/dev/null || fail "the example's own unit test"
+
+echo "== find_package version rules (SameMajorVersion)"
+mkdir -p "$work/v2"
+cat > "$work/v2/CMakeLists.txt" <<'CM'
+cmake_minimum_required(VERSION 3.22)
+project(v2 LANGUAGES CXX)
+find_package(BulletinSDK 2.0 CONFIG REQUIRED)
+CM
+if cmake -S "$work/v2" -B "$work/v2/b" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null 2>&1; then
+  fail "find_package(BulletinSDK 2.0) accepted SDK 1.x"
+fi
+
+echo "== the installed bulletin lists the example plugin and its parameters"
+bulletin=$prefix/bin/bulletin
+BULLETIN_PLUGIN_PATH=$work/ex "$bulletin" plugins | grep -q "tagger     meeting" || fail "plugins list"
+BULLETIN_PLUGIN_PATH=$work/ex "$bulletin" plugins meeting | grep -q 'suffixes  (list, default' ||
+  fail "plugins meeting"
+
+echo "== a pipeline using it produces its entities"
+BULLETIN_PLUGIN_PATH=$work/ex "$bulletin" run "$work/example/meeting.xml" \
+  "$source/examples/samples/hunan-xuanren-2023-04-24.txt" -o "$work/out" >/dev/null
+python3 - "$work/out/hunan-xuanren-2023-04-24.json" <<'PY' || fail "no meeting entities"
+import json, sys
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+meetings = [e["text"] for e in doc["entities"] if e["type"] == "meeting"]
+assert "全省人大选举任免联络工作座谈会" in meetings, meetings
+PY
+
+echo "== mismatched builds are refused with file, both versions and the fix"
+build_example "$work/ex-abi" -DCMAKE_CXX_FLAGS=-DBULLETIN_ABI_VERSION_OVERRIDE=2
+out=$(BULLETIN_PLUGIN_PATH=$work/ex-abi "$bulletin" plugins 2>&1 || true)
+echo "$out" | grep -q "$work/ex-abi/meeting.so: module ABI version 2 does not match the host's ABI version 1; rebuild the plugin against BulletinSDK" ||
+  fail "ABI mismatch message: $out"
+build_example "$work/ex-key" '-DCMAKE_CXX_FLAGS=-DBULLETIN_BUILD_KEY_OVERRIDE=\"clang-99\"'
+out=$(BULLETIN_PLUGIN_PATH=$work/ex-key "$bulletin" plugins 2>&1 || true)
+echo "$out" | grep -q "meeting.so: module build key 'clang-99' does not match the host's" ||
+  fail "build key mismatch message: $out"
+echo "$out" | grep -q "rebuild the plugin with the toolchain" || fail "build key fix: $out"
+
+echo "PASS"
