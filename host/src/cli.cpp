@@ -2,6 +2,7 @@
 // configuration error (see docs/operations.md).
 #include "cli.hpp"
 
+#include "batch.hpp"
 #include "logging.hpp"
 #include "pipeline.hpp"
 #include "registry.hpp"
@@ -244,6 +245,36 @@ int run_cli(int argc, char** argv) {
     validate->add_option("pipeline", validate_file, "Pipeline XML file")->required();
     validate->add_option("--set", validate_sets, "Override a parameter: STAGE.PARAM=VALUE");
 
+    auto* batch = app.add_subcommand(
+        "batch", "Convert a tree of inputs incrementally (for cron and systemd timers)");
+    BatchOptions batch_options;
+    std::string batch_shard = "1/1", log_file;
+    std::string extensions = "txt,pdf,ofd,docx,html,htm";
+    batch->add_option("pipeline", batch_options.pipeline_file, "Pipeline XML file")->required();
+    batch->add_option("--input", batch_options.input_root, "Directory of inputs (searched recursively; hidden files skipped)")->required();
+    batch->add_option("--output", batch_options.output_root, "Output directory (inputs' subdirectories are mirrored through {dir})")->required();
+    batch->add_option("--state", batch_options.state_file, "State database (default OUTPUT/.bulletin/state.sqlite)");
+    batch->add_option("--report", batch_options.report_file, "JSON run report (default OUTPUT/.bulletin/report.json)");
+    batch->add_option("--log-file", log_file, "Also log to this file, rotated at 10 MiB");
+    batch->add_option("-j,--jobs", batch_options.jobs, "Documents converted in parallel")->capture_default_str()->check(CLI::Range(1, 256));
+    batch->add_flag("--isolate", batch_options.isolate, "Run plugins in worker processes: a crash or hang fails one document, not the batch");
+    batch->add_option("--timeout", batch_options.timeout_seconds, "Seconds per document before its worker is killed (with --isolate)")->capture_default_str();
+    batch->add_option("--shard", batch_shard, "Take the K-th of N slices of the inputs (K/N, 1-based), for job arrays")->capture_default_str();
+    batch->add_option("--extensions", extensions, "Comma-separated file extensions to convert; empty for all")->capture_default_str();
+    batch->add_option("--set", batch_options.sets, "Override a parameter: STAGE.PARAM=VALUE (repeatable)");
+    batch->add_option("--max-input-size", batch_options.max_input_bytes, "Refuse inputs larger than this (bytes)")->capture_default_str();
+
+    // Hidden: the worker process behind `batch --isolate`.
+    auto* worker = app.add_subcommand("_worker", "");
+    worker->group("");
+    std::string worker_pipeline, worker_output;
+    std::vector<std::string> worker_sets;
+    std::uintmax_t worker_max = 512ull * 1024 * 1024;
+    worker->add_option("pipeline", worker_pipeline)->required();
+    worker->add_option("-o", worker_output)->required();
+    worker->add_option("--set", worker_sets);
+    worker->add_option("--max-input-size", worker_max);
+
     auto* plugins = app.add_subcommand("plugins", "List modules and plugins, or show one plugin");
     std::string plugin_name;
     plugins->add_option("name", plugin_name, "Show this plugin's kind, module and parameters");
@@ -272,6 +303,24 @@ int run_cli(int argc, char** argv) {
         if (*run) return run_pipeline(registry, pipeline_file, inputs, output, sets, max_input_bytes);
         if (*validate) return validate_pipeline(registry, validate_file, validate_sets);
         if (*plugins) return plugin_name.empty() ? list_plugins(registry) : show_plugin(registry, plugin_name);
+        if (*worker)
+            return run_worker(registry, worker_pipeline, worker_sets, worker_output, worker_max);
+        if (*batch) {
+            auto shard = parse_shard(batch_shard);
+            if (!shard) {
+                std::cerr << "bulletin: --shard '" << batch_shard << "': expected K/N with 1 <= K <= N\n";
+                return kExitConfigError;
+            }
+            batch_options.shard = *shard;
+            batch_options.extensions = parse_list_param(extensions);
+            batch_options.plugin_dirs = global.plugin_dirs;
+            batch_options.cancel = &g_cancel;
+            if (!log_file.empty()) add_log_file(log_file);
+            std::signal(SIGINT, on_stop_signal);
+            std::signal(SIGTERM, on_stop_signal);
+            std::signal(SIGPIPE, SIG_IGN);  // a dead worker must not kill the batch
+            return run_batch(registry, batch_options);
+        }
     } catch (const std::exception& e) {
         std::cerr << "bulletin: " << e.what() << "\n";
         return 2;

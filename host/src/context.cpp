@@ -37,7 +37,8 @@ std::string safe_component(std::string value) {
 
 std::filesystem::path expand_output_path(std::string_view tmpl,
                                          const std::filesystem::path& output_root,
-                                         const Document& doc) {
+                                         const Document& doc,
+                                         const std::filesystem::path& relative_dir) {
     std::string out;
     for (std::size_t i = 0; i < tmpl.size();) {
         if (tmpl[i] != '{') {
@@ -50,6 +51,7 @@ std::filesystem::path expand_output_path(std::string_view tmpl,
         std::string_view key = tmpl.substr(i + 1, close - i - 1);
         std::filesystem::path source(doc.source.path);
         if (key == "output") out += output_root.string();
+        else if (key == "dir") out += relative_dir.empty() ? "." : relative_dir.string();
         else if (key == "stem") out += safe_component(stem_of(doc));
         else if (key == "name") out += safe_component(source.filename().string());
         else if (key == "ext") out += safe_component(source.extension().string());
@@ -60,7 +62,8 @@ std::filesystem::path expand_output_path(std::string_view tmpl,
         else
             throw Error("output path template '" + std::string(tmpl) + "' uses unknown field {" +
                         std::string(key) +
-                        "}; known: {output} {stem} {name} {ext} {format} {date} {series} {issue}");
+                        "}; known: {output} {dir} {stem} {name} {ext} {format} {date} {series} "
+                        "{issue}");
         i = close + 1;
     }
     std::filesystem::path path(out);
@@ -126,7 +129,7 @@ void RunContext::log(LogLevel level, std::string_view message) {
 
 std::filesystem::path RunContext::output_path(std::string_view path_template,
                                               const Document& document) const {
-    return expand_output_path(path_template, output_root_, document);
+    return expand_output_path(path_template, output_root_, document, relative_dir_);
 }
 
 void RunContext::write_file(const std::filesystem::path& path, std::string_view bytes) {

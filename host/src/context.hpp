@@ -16,11 +16,13 @@ class logger;
 
 namespace bulletin::host {
 
-/// Expands {output} {stem} {name} {ext} {date} {format} {series} {issue} in `path_template` and
-/// checks the result stays inside `output_root`. Throws bulletin::Error otherwise.
+/// Expands {output} {dir} {stem} {name} {ext} {date} {format} {series} {issue} in
+/// `path_template` and checks the result stays inside `output_root`. {dir} is the input's
+/// directory relative to the batch input root ("." for `bulletin run`). Throws bulletin::Error.
 std::filesystem::path expand_output_path(std::string_view path_template,
                                          const std::filesystem::path& output_root,
-                                         const Document& document);
+                                         const Document& document,
+                                         const std::filesystem::path& relative_dir = ".");
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, fsync, rename.
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
@@ -39,10 +41,13 @@ public:
     void write_file(const std::filesystem::path& path, std::string_view bytes) override;
 
     const std::filesystem::path& output_root() const { return output_root_; }
+    /// Set per document by the batch runner: what {dir} expands to.
+    void set_relative_dir(std::filesystem::path dir) { relative_dir_ = std::move(dir); }
 
 private:
     std::string name_;
     std::filesystem::path output_root_;
+    std::filesystem::path relative_dir_ = ".";
     const std::atomic<bool>* cancel_flag_;
     std::shared_ptr<spdlog::logger> logger_;
 };

@@ -2,6 +2,7 @@
 
 #include <spdlog/cfg/helpers.h>
 #include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -55,6 +56,14 @@ void configure_logging(spdlog::level::level_enum level, LogFormat format) {
     spdlog::set_level(level);
     // BULLETIN_LOG="warn,cn.bulletin=debug" adjusts levels per logger.
     if (const char* env = std::getenv("BULLETIN_LOG")) spdlog::cfg::helpers::load_levels(env);
+}
+
+void add_log_file(const std::string& file) {
+    auto sink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(file, 10 * 1024 * 1024, 3);
+    sink->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %n: %v");
+    spdlog::apply_all([&](const std::shared_ptr<spdlog::logger>& logger) {
+        logger->sinks().push_back(sink);
+    });
 }
 
 std::shared_ptr<spdlog::logger> host_logger() { return spdlog::default_logger(); }

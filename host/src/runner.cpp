@@ -87,7 +87,8 @@ PipelineRunner::PipelineRunner(const PipelineDefinition& pipeline, const Registr
 
 PipelineRunner::~PipelineRunner() = default;
 
-DocumentOutcome PipelineRunner::process(const std::filesystem::path& input) {
+DocumentOutcome PipelineRunner::process(const std::filesystem::path& input,
+                                        const std::filesystem::path& relative_dir) {
     DocumentOutcome outcome;
     outcome.input = input;
     std::error_code ec;
@@ -112,11 +113,12 @@ DocumentOutcome PipelineRunner::process(const std::filesystem::path& input) {
         outcome.error = input.string() + ": cannot read input (permission denied?)";
         return outcome;
     }
-    return process_bytes(input, bytes);
+    return process_bytes(input, bytes, relative_dir);
 }
 
 DocumentOutcome PipelineRunner::process_bytes(const std::filesystem::path& input,
-                                              std::string_view bytes) {
+                                              std::string_view bytes,
+                                              const std::filesystem::path& relative_dir) {
     auto started = std::chrono::steady_clock::now();
     DocumentOutcome outcome;
     outcome.input = input;
@@ -124,6 +126,7 @@ DocumentOutcome PipelineRunner::process_bytes(const std::filesystem::path& input
     doc.source.path = input.string();
     doc.source.sha256 = sha256_hex(bytes);
     Input view{input, bytes};
+    for_each_context([&](RecordingContext& c) { c.set_relative_dir(relative_dir); });
 
     auto finish = [&](bool ok) -> DocumentOutcome {
         outcome.ok = ok;
@@ -182,6 +185,13 @@ DocumentOutcome PipelineRunner::process_bytes(const std::filesystem::path& input
     return finish(ok);
 }
 
+template <class Fn> void PipelineRunner::for_each_context(Fn&& fn) {
+    for (auto& s : stages_->readers) fn(*s.context);
+    for (auto& s : stages_->segmenters) fn(*s.context);
+    for (auto& s : stages_->taggers) fn(*s.context);
+    for (auto& s : stages_->exporters) fn(*s.context);
+}
+
 std::vector<std::string> PipelineRunner::finish() {
     std::vector<std::string> errors;
     for (auto& stage : stages_->exporters) {
@@ -191,6 +201,29 @@ std::vector<std::string> PipelineRunner::finish() {
             errors.push_back(error);
     }
     return errors;
+}
+
+}  // namespace bulletin::host
+
+namespace bulletin::host {
+
+std::string PipelineRunner::fingerprint(const PipelineDefinition& pipeline,
+                                        const Registry& registry) {
+    std::string text = std::string("bulletin ") + kSdkVersion + " abi " +
+                       std::to_string(kAbiVersion) + "\n";
+    for (const auto& stage : pipeline.stages) {
+        if (!stage.enabled) continue;
+        text += plugin_kind_name(stage.kind) + std::string(" ") + stage.plugin;
+        if (const PluginEntry* entry = registry.find(stage.plugin)) {
+            const ModuleInfo& m = *entry->module->info;
+            text += std::string(" module ") + m.name + " " + m.version;
+            // Parameters with defaults filled in: a changed default counts as a change.
+            const Params params = Registry::complete_params(*entry, stage.values());
+            for (const auto& [name, value] : params.values()) text += "\n  " + name + "=" + value;
+        }
+        text += "\n";
+    }
+    return sha256_hex(text);
 }
 
 }  // namespace bulletin::host

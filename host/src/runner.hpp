@@ -43,14 +43,22 @@ public:
     PipelineRunner(const PipelineRunner&) = delete;
     PipelineRunner& operator=(const PipelineRunner&) = delete;
 
-    /// Converts one input. Never throws for bad input or failing plugins.
-    DocumentOutcome process(const std::filesystem::path& input);
+    /// Converts one input. Never throws for bad input or failing plugins. `relative_dir` is what
+    /// {dir} expands to in output templates (the input's directory under a batch input root).
+    DocumentOutcome process(const std::filesystem::path& input,
+                            const std::filesystem::path& relative_dir = ".");
     /// Runs the pipeline on bytes already in memory (`input` names them in messages).
-    DocumentOutcome process_bytes(const std::filesystem::path& input, std::string_view bytes);
+    DocumentOutcome process_bytes(const std::filesystem::path& input, std::string_view bytes,
+                                  const std::filesystem::path& relative_dir = ".");
     /// Lets exporters close their outputs; returns error messages.
     std::vector<std::string> finish();
 
+    /// A fingerprint of what this pipeline does: stages, parameters (with defaults), and the
+    /// name and version of each plugin's module. Batch state uses it to redo changed work.
+    static std::string fingerprint(const PipelineDefinition& pipeline, const Registry& registry);
+
 private:
+    template <class Fn> void for_each_context(Fn&& fn);
     struct Stages;
     std::unique_ptr<Stages> stages_;
     RunOptions options_;

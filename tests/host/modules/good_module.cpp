@@ -5,8 +5,11 @@
 #endif
 #include <bulletin/module.hpp>
 
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <string>
+#include <thread>
 
 namespace {
 
@@ -34,7 +37,8 @@ public:
     }
 };
 
-/// First line is the title, the others paragraphs; a line "THROW" makes it throw.
+/// First line is the title, the others paragraphs. Marker lines misbehave on purpose: THROW
+/// throws, CRASH aborts, SEGV raises SIGSEGV, HANG never returns, SLOW sleeps 5 ms.
 class TitleSegmenter final : public bulletin::Segmenter {
 public:
     explicit TitleSegmenter(const bulletin::Params&) {}
@@ -44,6 +48,13 @@ public:
             for (const auto& line : page.lines) {
                 if (line.text == "THROW") throw bulletin::Error("the segmenter was told to throw");
                 if (line.text == "CRASH") std::abort();
+                if (line.text == "SEGV") std::raise(SIGSEGV);
+                if (line.text == "HANG")
+                    for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+                if (line.text == "SLOW") {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                    continue;
+                }
                 if (article.title.empty()) article.title = line.text;
                 else article.paragraphs.push_back(line.text);
             }
