@@ -3,6 +3,7 @@
 #include "cli.hpp"
 
 #include "batch.hpp"
+#include "eval.hpp"
 #include "logging.hpp"
 #include "pipeline.hpp"
 #include "registry.hpp"
@@ -264,6 +265,18 @@ int run_cli(int argc, char** argv) {
     batch->add_option("--set", batch_options.sets, "Override a parameter: STAGE.PARAM=VALUE (repeatable)");
     batch->add_option("--max-input-size", batch_options.max_input_bytes, "Refuse inputs larger than this (bytes)")->capture_default_str();
 
+    auto* eval = app.add_subcommand(
+        "eval", "Score a pipeline against hand-checked gold files (NAME.gold.json)");
+    EvalOptions eval_options;
+    std::vector<std::string> eval_inputs;
+    eval->add_option("pipeline", eval_options.pipeline_file, "Pipeline XML file")->required();
+    eval->add_option("inputs", eval_inputs, "Input files or directories (those with a gold file are scored)")->required();
+    eval->add_option("--gold", eval_options.gold_dir, "Directory of NAME.gold.json files (default: beside each input)");
+    eval->add_flag("--json", eval_options.json, "Print the scores as JSON");
+    eval->add_option("--min-structure", eval_options.min_structure, "Exit 1 when the overall structure score is lower")->capture_default_str();
+    eval->add_option("--min-entities", eval_options.min_entities, "Exit 1 when the overall entity score is lower")->capture_default_str();
+    eval->add_option("--set", eval_options.sets, "Override a parameter: STAGE.PARAM=VALUE (repeatable)");
+
     // Hidden: the worker process behind `batch --isolate`.
     auto* worker = app.add_subcommand("_worker", "");
     worker->group("");
@@ -303,6 +316,10 @@ int run_cli(int argc, char** argv) {
         if (*run) return run_pipeline(registry, pipeline_file, inputs, output, sets, max_input_bytes);
         if (*validate) return validate_pipeline(registry, validate_file, validate_sets);
         if (*plugins) return plugin_name.empty() ? list_plugins(registry) : show_plugin(registry, plugin_name);
+        if (*eval) {
+            eval_options.inputs.assign(eval_inputs.begin(), eval_inputs.end());
+            return run_eval(registry, eval_options);
+        }
         if (*worker)
             return run_worker(registry, worker_pipeline, worker_sets, worker_output, worker_max);
         if (*batch) {
