@@ -50,7 +50,8 @@ std::filesystem::path expand_output_path(std::string_view tmpl,
             throw Error("output path template '" + std::string(tmpl) + "' has an unclosed '{'");
         std::string_view key = tmpl.substr(i + 1, close - i - 1);
         std::filesystem::path source(doc.source.path);
-        if (key == "output") out += output_root.string();
+        // Absolute, so that a template without {output} is the only relative case below.
+        if (key == "output") out += std::filesystem::absolute(output_root).string();
         else if (key == "dir") out += relative_dir.empty() ? "." : relative_dir.string();
         else if (key == "stem") out += safe_component(stem_of(doc));
         else if (key == "name") out += safe_component(source.filename().string());

@@ -168,3 +168,11 @@ TEST_F(RunnerTest, AFailingExporterDoesNotStopTheOthers) {
     ASSERT_EQ(outcome.outputs.size(), 1u);
     EXPECT_TRUE(fs::exists(outcome.outputs[0]));
 }
+
+TEST(OutputPath, ARelativeOutputRootIsAppliedOnce) {
+    auto doc = doc_from("in/report.txt");
+    auto path = expand_output_path("{output}/{dir}/{stem}.json", "relative-out", doc);
+    EXPECT_EQ(path, fs::weakly_canonical(fs::absolute("relative-out") / "report.json"));
+    EXPECT_EQ(expand_output_path("{stem}.json", "relative-out", doc),
+              fs::weakly_canonical(fs::absolute("relative-out") / "report.json"));
+}

@@ -1,5 +1,6 @@
-// json: writes one JSON object per input in schema "bulletin/1" (docs/schema/bulletin-1.schema.json).
-// Every field of the contract is present; unknown values are null, never missing.
+// json: writes one JSON object per input in schema "bulletin/1"
+// (docs/schema/bulletin-1.schema.json). Every field of the contract is present; unknown values are
+// null, never missing.
 #include <bulletin/module.hpp>
 
 #include <nlohmann/json.hpp>
@@ -14,9 +15,12 @@ ordered_json optional_string(const std::optional<std::string>& value) {
 
 const char* severity_name(bulletin::Severity severity) {
     switch (severity) {
-    case bulletin::Severity::Info: return "info";
-    case bulletin::Severity::Warning: return "warning";
-    case bulletin::Severity::Error: return "error";
+    case bulletin::Severity::Info:
+        return "info";
+    case bulletin::Severity::Warning:
+        return "warning";
+    case bulletin::Severity::Error:
+        return "error";
     }
     return "warning";
 }
@@ -45,10 +49,11 @@ ordered_json article_json(const bulletin::Article& a) {
 
 ordered_json entity_json(const bulletin::Entity& e) {
     ordered_json attributes = ordered_json::object();
-    for (const auto& [key, value] : e.attributes) attributes[key] = value;
-    return {{"type", e.type},         {"text", e.text},   {"value", e.value},
+    for (const auto& [key, value] : e.attributes)
+        attributes[key] = value;
+    return {{"type", e.type},           {"text", e.text},       {"value", e.value},
             {"attributes", attributes}, {"article", e.article}, {"paragraph", e.paragraph},
-            {"start", e.start},       {"end", e.end}};
+            {"start", e.start},         {"end", e.end}};
 }
 
 /// Serialises a document as schema bulletin/1.
@@ -61,12 +66,14 @@ ordered_json to_bulletin_json(const bulletin::Document& doc) {
                      {"pages", doc.source.pages}};
     out["masthead"] = masthead_json(doc.masthead);
     out["articles"] = ordered_json::array();
-    for (const auto& a : doc.articles) out["articles"].push_back(article_json(a));
+    for (const auto& a : doc.articles)
+        out["articles"].push_back(article_json(a));
     out["distribution"] = ordered_json::array();
     for (const auto& d : doc.distribution)
         out["distribution"].push_back({{"label", d.label}, {"recipients", d.recipients}});
     out["entities"] = ordered_json::array();
-    for (const auto& e : doc.entities) out["entities"].push_back(entity_json(e));
+    for (const auto& e : doc.entities)
+        out["entities"].push_back(entity_json(e));
     out["diagnostics"] = ordered_json::array();
     for (const auto& d : doc.diagnostics)
         out["diagnostics"].push_back({{"severity", severity_name(d.severity)},
@@ -75,24 +82,27 @@ ordered_json to_bulletin_json(const bulletin::Document& doc) {
                                       {"page", d.page},
                                       {"line", d.line}});
     out["metadata"] = ordered_json::object();
-    for (const auto& [key, value] : doc.metadata) out["metadata"][key] = value;
+    for (const auto& [key, value] : doc.metadata)
+        out["metadata"][key] = value;
     return out;
 }
 
-}  // namespace
+} // namespace
 
 class JsonExporter final : public bulletin::Exporter {
 public:
     explicit JsonExporter(const bulletin::Params& params)
-        : path_template_(params.string("path")), indent_(static_cast<int>(params.integer("indent"))) {
+        : path_template_(params.string("path")),
+          indent_(static_cast<int>(params.integer("indent"))) {
         if (indent_ < -1 || indent_ > 8) throw bulletin::Error("indent must be between -1 and 8");
     }
 
     void write(const bulletin::Document& doc, bulletin::Context& ctx) override {
         auto path = ctx.output_path(path_template_, doc);
-        // Invalid UTF-8 from a reader is replaced, not fatal: the rest of the document still counts.
-        auto text = to_bulletin_json(doc).dump(indent_, ' ', false,
-                                               ordered_json::error_handler_t::replace);
+        // Invalid UTF-8 from a reader is replaced, not fatal: the rest of the document still
+        // counts.
+        auto text =
+            to_bulletin_json(doc).dump(indent_, ' ', false, ordered_json::error_handler_t::replace);
         text += '\n';
         ctx.write_file(path, text);
         ctx.debug("wrote ", path.string());
@@ -104,9 +114,10 @@ private:
 };
 
 constexpr bulletin::ParamSpec kJsonParams[] = {
-    {"path", bulletin::ParamType::String, "{output}/{stem}.json", false,
-     "Output path template; {output} is the run's output directory, {stem} the input file name "
-     "without its last extension (see docs/pipelines.md for all fields)."},
+    {"path", bulletin::ParamType::String, "{output}/{dir}/{stem}.json", false,
+     "Output path template: {output} is the output directory, {dir} the input's directory under "
+     "a batch input root ('.' for `bulletin run`), {stem} the input file name without its last "
+     "extension (docs/pipelines.md lists every field)."},
     {"indent", bulletin::ParamType::Int, "2", false,
      "Spaces of indentation; -1 writes one line per document."},
 };
