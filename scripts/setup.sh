@@ -10,8 +10,9 @@ packages=(
   libboost-dev libicu-dev libpugixml-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev
   libsqlite3-dev libssl-dev libzip-dev libgumbo-dev libpoppler-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  # tools the tests drive: schema checks, PDF fixtures, the SQLite shell, a JSON Schema validator
-  libxml2-utils poppler-utils qpdf sqlite3 python3 python3-jsonschema
+  # tools the tests drive: XSD/RELAX NG checks, PDF fixtures (qpdf encrypts one), the SQLite
+  # shell, a JSON Schema validator, headless Chromium for the HTML review page
+  libxml2-utils poppler-utils qpdf sqlite3 python3 python3-jsonschema chromium
 )
 # The gazetteer of administrative divisions comes from the npm registry at build time. Some
 # machines have Node.js with its own npm (nodesource), which conflicts with Debian's npm package:

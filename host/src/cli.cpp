@@ -162,7 +162,7 @@ int run_pipeline(const Registry& registry, const std::string& pipeline_file,
         if (g_cancel.load()) break;
         auto outcome = runner->process(input);
         for (const auto& d : outcome.document.diagnostics)
-            if (d.severity == Severity::Error)
+            if (d.severity != Severity::Info)  // converted, but a person should look
                 spdlog::warn("{}: {}: {}", input, d.plugin, d.message);
         if (outcome.ok) {
             ++converted;

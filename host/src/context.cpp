@@ -78,7 +78,21 @@ std::filesystem::path expand_output_path(std::string_view tmpl,
     return full;
 }
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
+namespace {
+/// "cannot write PATH: REASON" plus what to do for the failures people can fix.
+Error write_error(const std::filesystem::path& path, int err) {
+    std::string message = "cannot write " + path.string() + ": " + std::strerror(err);
+    if (err == ENOSPC || err == EDQUOT || err == EFBIG)
+        message += " (the disk is full or a file size limit was reached: free space or raise the "
+                   "limit, then run again; no partial file was left behind)";
+    else if (err == EACCES || err == EPERM || err == EROFS)
+        message += " (the output directory is not writable: fix its permissions or choose another "
+                   "output directory)";
+    return Error(message);
+}
+}  // namespace
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view bytes, bool sync) {
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
     if (ec) throw Error("cannot create directory " + path.parent_path().string() + ": " + ec.message());
@@ -87,8 +101,7 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
     auto tmp = path;
     tmp += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(random());
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0)
-        throw Error("cannot write " + path.string() + ": " + std::strerror(errno));
+    if (fd < 0) throw write_error(path, errno);
     const char* data = bytes.data();
     std::size_t left = bytes.size();
     while (left > 0) {
@@ -98,21 +111,31 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
             int err = errno;
             ::close(fd);
             ::unlink(tmp.c_str());
-            throw Error("cannot write " + path.string() + ": " + std::strerror(err));
+            throw write_error(path, err);
         }
         data += n;
         left -= static_cast<std::size_t>(n);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    if ((sync && ::fsync(fd) != 0) || ::close(fd) != 0) {
         int err = errno;
         ::unlink(tmp.c_str());
-        throw Error("cannot write " + path.string() + ": " + std::strerror(err));
+        throw write_error(path, err);
     }
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
         int err = errno;
         ::unlink(tmp.c_str());
-        throw Error("cannot write " + path.string() + ": " + std::strerror(err));
+        throw write_error(path, err);
     }
+}
+
+void OutputClaims::claim(const std::filesystem::path& output, const std::filesystem::path& input) {
+    std::lock_guard lock(mutex_);
+    auto [it, inserted] = owners_.try_emplace(output, input);
+    if (!inserted && it->second != input)
+        throw Error("output " + output.string() + " was already written for " +
+                    it->second.string() +
+                    " in this run; two inputs map to one output path (e.g. a.pdf and a.txt -> "
+                    "a.json): put {name} or {ext} in the exporter's path template");
 }
 
 RunContext::RunContext(std::string plugin_name, std::filesystem::path output_root,
@@ -134,7 +157,15 @@ std::filesystem::path RunContext::output_path(std::string_view path_template,
 }
 
 void RunContext::write_file(const std::filesystem::path& path, std::string_view bytes) {
-    write_file_atomically(path, bytes);
+    write_file_atomically(path, bytes, sync_outputs_);
+}
+
+bool sync_filesystem(const std::filesystem::path& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return false;
+    bool ok = ::syncfs(fd) == 0;
+    ::close(fd);
+    return ok;
 }
 
 }  // namespace bulletin::host

@@ -135,12 +135,22 @@ public:
         // The document must outlive LineIndex lookups and node reads below.
         pugi::xml_document doc;
         auto parsed = doc.load_buffer(text.data(), text.size(),
-                                      pugi::parse_default | pugi::parse_declaration,
+                                      pugi::parse_default | pugi::parse_declaration |
+                                          pugi::parse_doctype,
                                       pugi::encoding_utf8);
         LineIndex index(file, text);
         if (!parsed) {
             error(index.at(parsed.offset), std::string("malformed XML: ") + parsed.description());
             return false;
+        }
+        // pugixml never expands entities, so "billion laughs" and external entities are harmless,
+        // but a pipeline that declares them cannot mean what it says: refuse it plainly.
+        for (auto node : doc.children()) {
+            if (node.type() == pugi::node_doctype) {
+                error(index.at(node), "a pipeline file may not have a <!DOCTYPE> (entities are "
+                                      "not supported); remove the DOCTYPE declaration");
+                return false;
+            }
         }
         pugi::xml_node root = doc.document_element();
         if (std::string_view(root.name()) != "pipeline") {

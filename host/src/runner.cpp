@@ -5,17 +5,30 @@
 #include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
 #include <fstream>
 #include <memory>
 #include <sstream>
 
 namespace bulletin::host {
 
+namespace {
+
+/// SHA-256, fetched from the provider once: OpenSSL 3 looks EVP_sha256() up again in every
+/// EVP_DigestInit_ex, which cost more than hashing a whole bulletin (docs/performance.md).
+const EVP_MD* sha256_md() {
+    static const std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> md(
+        EVP_MD_fetch(nullptr, "SHA256", nullptr), &EVP_MD_free);
+    return md ? md.get() : EVP_sha256();
+}
+
+}  // namespace
+
 std::string sha256_hex(std::string_view bytes) {
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), sha256_md(), nullptr) != 1 ||
         EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) != 1 ||
         EVP_DigestFinal_ex(ctx.get(), digest, &length) != 1)
         throw std::runtime_error("SHA-256 is unavailable (OpenSSL)");
@@ -53,8 +66,9 @@ void bind_all(const PipelineDefinition& pipeline, const Registry& registry,
     for (const Stage* stage : pipeline.enabled(kind_of<T>())) {
         Bound<T> bound;
         bound.plugin = registry.create<T>(stage->plugin, stage->values());
-        bound.context =
-            std::make_unique<RecordingContext>(stage->plugin, options.output_root, options.cancel);
+        bound.context = std::make_unique<RecordingContext>(stage->plugin, options.output_root,
+                                                           options.cancel, options.claims);
+        bound.context->set_sync_outputs(options.sync_outputs);
         out.push_back(std::move(bound));
     }
 }
@@ -79,6 +93,7 @@ bool guarded(const char* what, const std::string& plugin, const std::filesystem:
 PipelineRunner::PipelineRunner(const PipelineDefinition& pipeline, const Registry& registry,
                                RunOptions options)
     : stages_(std::make_unique<Stages>()), options_(std::move(options)) {
+    if (!options_.claims) options_.claims = std::make_shared<OutputClaims>();
     bind_all(pipeline, registry, options_, stages_->readers);
     bind_all(pipeline, registry, options_, stages_->segmenters);
     bind_all(pipeline, registry, options_, stages_->taggers);
@@ -92,13 +107,20 @@ DocumentOutcome PipelineRunner::process(const std::filesystem::path& input,
     DocumentOutcome outcome;
     outcome.input = input;
     std::error_code ec;
+    if (std::filesystem::is_directory(input, ec)) {
+        outcome.error = input.string() + ": is a directory; pass files (or use `bulletin batch`)";
+        return outcome;
+    }
+    auto status = std::filesystem::status(input, ec);
+    if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+        // A FIFO or device would block or never end: refuse it instead of reading.
+        outcome.error = input.string() +
+                        ": is not a regular file (a FIFO, socket or device); pass regular files";
+        return outcome;
+    }
     auto size = std::filesystem::file_size(input, ec);
     if (ec) {
         outcome.error = input.string() + ": cannot read input: " + ec.message();
-        return outcome;
-    }
-    if (std::filesystem::is_directory(input, ec)) {
-        outcome.error = input.string() + ": is a directory; pass files (or use `bulletin batch`)";
         return outcome;
     }
     if (size > options_.max_input_bytes) {
@@ -110,7 +132,9 @@ DocumentOutcome PipelineRunner::process(const std::filesystem::path& input,
     std::ifstream in(input, std::ios::binary);
     std::string bytes(size, '\0');
     if (!in || !in.read(bytes.data(), static_cast<std::streamsize>(size))) {
-        outcome.error = input.string() + ": cannot read input (permission denied?)";
+        outcome.error = input.string() + ": cannot read input: " +
+                        std::generic_category().message(errno) +
+                        "; check the file's permissions and that it is not being written";
         return outcome;
     }
     return process_bytes(input, bytes, relative_dir);
@@ -126,7 +150,17 @@ DocumentOutcome PipelineRunner::process_bytes(const std::filesystem::path& input
     doc.source.path = input.string();
     doc.source.sha256 = sha256_hex(bytes);
     Input view{input, bytes};
-    for_each_context([&](RecordingContext& c) { c.set_relative_dir(relative_dir); });
+    if (bytes.empty()) {
+        outcome.error = input.string() +
+                        ": the file is empty (0 bytes), nothing to convert; was it copied or "
+                        "downloaded completely?";
+        outcome.elapsed = std::chrono::steady_clock::now() - started;
+        return outcome;
+    }
+    for_each_context([&](RecordingContext& c) {
+        c.set_relative_dir(relative_dir);
+        c.set_input(input);
+    });
 
     auto finish = [&](bool ok) -> DocumentOutcome {
         outcome.ok = ok;

@@ -19,6 +19,11 @@ struct RunOptions {
     std::filesystem::path output_root = ".";
     const std::atomic<bool>* cancel = nullptr;
     std::uintmax_t max_input_bytes = 512ull * 1024 * 1024;  ///< larger inputs are refused
+    /// fsync each output as it is written. A batch turns this off and makes its outputs durable
+    /// in groups (one syncfs) before it records them as done (docs/performance.md).
+    bool sync_outputs = true;
+    /// Outputs written in this run, shared by runners of one run; created when null.
+    std::shared_ptr<OutputClaims> claims;
 };
 
 struct DocumentOutcome {

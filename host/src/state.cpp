@@ -36,6 +36,19 @@ void exec(sqlite3* db, const char* sql) {
     }
 }
 
+/// Resets a cached statement when a call is done with it (ends its read, drops its bindings).
+struct ResetOnExit {
+    explicit ResetOnExit(sqlite3_stmt* s) : statement(s) {}
+    ResetOnExit(const ResetOnExit&) = delete;
+    ResetOnExit& operator=(const ResetOnExit&) = delete;
+    ~ResetOnExit() {
+        sqlite3_reset(statement);
+        sqlite3_clear_bindings(statement);
+    }
+    sqlite3_stmt* get() const { return statement; }
+    sqlite3_stmt* statement;
+};
+
 std::string column_text(sqlite3_stmt* s, int i) {
     auto* text = sqlite3_column_text(s, i);
     return text ? reinterpret_cast<const char*>(text) : "";
@@ -44,6 +57,7 @@ std::string column_text(sqlite3_stmt* s, int i) {
 }  // namespace
 
 void StateStore::Closer::operator()(sqlite3* db) const { sqlite3_close(db); }
+void StateStore::StatementCloser::operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
 
 StateStore::StateStore(const std::filesystem::path& file) : file_(file) {
     sqlite3* raw = nullptr;
@@ -68,6 +82,17 @@ StateStore::StateStore(const std::filesystem::path& file) : file_(file) {
             seconds REAL NOT NULL,
             attempts INTEGER NOT NULL,
             finished_at TEXT NOT NULL))");
+        find_statement_.reset(
+            prepare(db_.get(),
+                    "SELECT input_sha256, size, mtime_ns, pipeline_hash, status, outputs, error, "
+                    "seconds, attempts, finished_at FROM inputs WHERE path = ?")
+                .release());
+        save_statement_.reset(
+            prepare(db_.get(),
+                    "INSERT OR REPLACE INTO inputs(path, input_sha256, size, mtime_ns, "
+                    "pipeline_hash, status, outputs, error, seconds, attempts, finished_at) "
+                    "VALUES(?,?,?,?,?,?,?,?,?,?,?)")
+                .release());
     } catch (const std::runtime_error& e) {
         throw std::runtime_error(file.string() + ": " + e.what() +
                                  " (is it a bulletin state database?)");
@@ -77,9 +102,7 @@ StateStore::StateStore(const std::filesystem::path& file) : file_(file) {
 StateStore::~StateStore() = default;
 
 std::optional<InputRecord> StateStore::find(const std::string& path) const {
-    auto s = prepare(db_.get(),
-                     "SELECT input_sha256, size, mtime_ns, pipeline_hash, status, outputs, error, "
-                     "seconds, attempts, finished_at FROM inputs WHERE path = ?");
+    ResetOnExit s{find_statement_.get()};
     sqlite3_bind_text(s.get(), 1, path.c_str(), -1, SQLITE_TRANSIENT);
     if (sqlite3_step(s.get()) != SQLITE_ROW) return std::nullopt;
     InputRecord r;
@@ -101,10 +124,7 @@ std::optional<InputRecord> StateStore::find(const std::string& path) const {
 }
 
 void StateStore::save(const InputRecord& r) {
-    auto s = prepare(db_.get(),
-                     "INSERT OR REPLACE INTO inputs(path, input_sha256, size, mtime_ns, "
-                     "pipeline_hash, status, outputs, error, seconds, attempts, finished_at) "
-                     "VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    ResetOnExit s{save_statement_.get()};
     std::string outputs = nlohmann::json(r.outputs).dump();
     sqlite3_bind_text(s.get(), 1, r.path.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s.get(), 2, r.input_sha256.c_str(), -1, SQLITE_TRANSIENT);
@@ -120,6 +140,18 @@ void StateStore::save(const InputRecord& r) {
     if (sqlite3_step(s.get()) != SQLITE_DONE)
         throw std::runtime_error("cannot update state database " + file_.string() + ": " +
                                  sqlite3_errmsg(db_.get()));
+}
+
+void StateStore::save_all(const std::vector<InputRecord>& records) {
+    if (records.empty()) return;
+    exec(db_.get(), "BEGIN IMMEDIATE");
+    try {
+        for (const auto& r : records) save(r);
+        exec(db_.get(), "COMMIT");
+    } catch (...) {
+        sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
 }
 
 std::int64_t StateStore::count() const {

@@ -9,6 +9,7 @@
 #include <vector>
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace bulletin::host {
 
@@ -37,13 +38,22 @@ public:
     std::optional<InputRecord> find(const std::string& path) const;
     /// Inserts or replaces the record; committed before it returns.
     void save(const InputRecord& record);
+    /// Inserts or replaces the records in one transaction (all or none).
+    void save_all(const std::vector<InputRecord>& records);
     std::int64_t count() const;
 
 private:
     struct Closer {
         void operator()(sqlite3* db) const;
     };
+    struct StatementCloser {
+        void operator()(sqlite3_stmt* statement) const;
+    };
     std::unique_ptr<sqlite3, Closer> db_;
+    // Prepared once: preparing per call was most of an unchanged re-run (docs/performance.md).
+    // Declared after db_, so they are finalized before it closes.
+    std::unique_ptr<sqlite3_stmt, StatementCloser> find_statement_;
+    std::unique_ptr<sqlite3_stmt, StatementCloser> save_statement_;
     std::filesystem::path file_;
 };
 

@@ -176,3 +176,19 @@ TEST(OutputPath, ARelativeOutputRootIsAppliedOnce) {
     EXPECT_EQ(expand_output_path("{stem}.json", "relative-out", doc),
               fs::weakly_canonical(fs::absolute("relative-out") / "report.json"));
 }
+
+TEST_F(RunnerTest, TwoInputsOfOneRunNeverOverwriteEachOthersOutput) {
+    auto r = runner(kPipeline);
+    fs::create_directories(dir_.path() / "other");
+    auto first = r->process(input("same.txt", "TEST\nFirst\n"));
+    ASSERT_TRUE(first.ok) << first.error;
+    auto second = r->process(input("other/same.txt", "TEST\nSecond\n"));
+    EXPECT_FALSE(second.ok);
+    EXPECT_NE(second.error.find("was already written for"), std::string::npos) << second.error;
+    EXPECT_NE(second.error.find("put {name} or {ext} in the exporter's path template"),
+              std::string::npos)
+        << second.error;
+    EXPECT_EQ(bulletin::testing::read_file(first.outputs[0]), "First\n");
+    // The same input converted again in one run may rewrite its own outputs.
+    EXPECT_TRUE(r->process(dir_.path() / "same.txt").ok);
+}

@@ -43,9 +43,11 @@ fi
 
 echo "== the installed bulletin lists the example plugin and its parameters"
 bulletin=$prefix/bin/bulletin
-BULLETIN_PLUGIN_PATH=$work/ex "$bulletin" plugins | grep -q "tagger     meeting" || fail "plugins list"
-BULLETIN_PLUGIN_PATH=$work/ex "$bulletin" plugins meeting | grep -q 'suffixes  (list, default' ||
-  fail "plugins meeting"
+# Capture first: `grep -q` under pipefail would close the pipe on bulletin early.
+listing=$(BULLETIN_PLUGIN_PATH=$work/ex "$bulletin" plugins)
+grep -q "tagger     meeting" <<<"$listing" || fail "plugins list: $listing"
+help=$(BULLETIN_PLUGIN_PATH=$work/ex "$bulletin" plugins meeting)
+grep -q 'suffixes  (list, default' <<<"$help" || fail "plugins meeting: $help"
 
 echo "== a pipeline using it produces its entities"
 BULLETIN_PLUGIN_PATH=$work/ex "$bulletin" run "$work/example/meeting.xml" \
@@ -60,12 +62,12 @@ PY
 echo "== mismatched builds are refused with file, both versions and the fix"
 build_example "$work/ex-abi" -DCMAKE_CXX_FLAGS=-DBULLETIN_ABI_VERSION_OVERRIDE=2
 out=$(BULLETIN_PLUGIN_PATH=$work/ex-abi "$bulletin" plugins 2>&1 || true)
-echo "$out" | grep -q "$work/ex-abi/meeting.so: module ABI version 2 does not match the host's ABI version 1; rebuild the plugin against BulletinSDK" ||
+grep -q "$work/ex-abi/meeting.so: module ABI version 2 does not match the host's ABI version 1; rebuild the plugin against BulletinSDK" <<<"$out" ||
   fail "ABI mismatch message: $out"
 build_example "$work/ex-key" '-DCMAKE_CXX_FLAGS=-DBULLETIN_BUILD_KEY_OVERRIDE=\"clang-99\"'
 out=$(BULLETIN_PLUGIN_PATH=$work/ex-key "$bulletin" plugins 2>&1 || true)
-echo "$out" | grep -q "meeting.so: module build key 'clang-99' does not match the host's" ||
+grep -q "meeting.so: module build key 'clang-99' does not match the host's" <<<"$out" ||
   fail "build key mismatch message: $out"
-echo "$out" | grep -q "rebuild the plugin with the toolchain" || fail "build key fix: $out"
+grep -q "rebuild the plugin with the toolchain" <<<"$out" || fail "build key fix: $out"
 
 echo "PASS"

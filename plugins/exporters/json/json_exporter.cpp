@@ -36,14 +36,16 @@ ordered_json masthead_json(const bulletin::Masthead& m) {
     return {{"series", optional_string(m.series)},
             {"issue", issue},
             {"publisher", optional_string(m.publisher)},
-            {"date", optional_string(m.date)}};
+            {"date", optional_string(m.date)},
+            {"date_text", m.date_text}};
 }
 
 ordered_json article_json(const bulletin::Article& a) {
     ordered_json byline = nullptr;
     if (a.byline)
         byline = {{"department", optional_string(a.byline->department)},
-                  {"authors", a.byline->authors}};
+                  {"authors", a.byline->authors},
+                  {"text", a.byline->text}};
     return {{"title", a.title}, {"paragraphs", a.paragraphs}, {"byline", byline}};
 }
 

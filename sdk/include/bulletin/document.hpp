@@ -87,6 +87,9 @@ struct Entity {
     static constexpr int kTitle = -1;      ///< paragraph: the article's title
     static constexpr int kByline = -2;     ///< paragraph: the article's Byline::text
     static constexpr int kMasthead = -1;   ///< article: the masthead; paragraph kTitle = Masthead::date_text
+    /// paragraph, with article kMasthead: a distribution recipient (attributes "block" and
+    /// "index" say which); offsets count in the recipient string.
+    static constexpr int kDistribution = -3;
 
     std::string type;                      ///< "person", "place", "date", "organization", ...
     std::string text;                      ///< as written

@@ -1,0 +1,105 @@
+// cn.recipients: one "recipient" entity per distribution recipient, with the name it stands for.
+//
+// Distribution lists elide a prefix the previous recipient already wrote:
+// "全国人大常委会办公厅联络局、研究室、新闻局" means 全国人大常委会办公厅研究室 and …新闻局. A
+// recipient without a head of its own (no place, 省/市/县, 全国, 各 …) takes the previous full
+// recipient's prefix up to its last organisation unit (…办公厅, …常委会); that expansion is the
+// value and the "expanded" attribute. The text stays as written.
+#include "taggers_common.hpp"
+
+#include <bulletin/module.hpp>
+#include <bulletin/text.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace {
+
+using bulletin::Entity;
+
+/// Recipients are not in an article: article -1 and this paragraph value; start/end are code
+/// points of the recipient string itself.
+constexpr int kDistributionArticle = bulletin::Entity::kMasthead;
+constexpr int kDistributionParagraph = bulletin::Entity::kDistribution;
+
+bool has_head(std::u32string_view r) {
+    static constexpr std::u32string_view kHeads[] = {
+        U"全国", U"中共", U"中央", U"国务院", U"国家", U"中国", U"各", U"本",
+        U"《",   U"省",   U"市",   U"县",     U"区",   U"州",   U"乡", U"镇"};
+    for (auto h : kHeads)
+        if (r.substr(0, h.size()) == h) return true;
+    // A place name inside (湖州市委办公室, 湖南省…) also makes it a full name.
+    return r.find_first_of(U"省市县区州盟旗") != std::u32string_view::npos;
+}
+
+/// 全国人大常委会办公厅联络局 -> 全国人大常委会办公厅: up to the last unit before the final one.
+std::optional<std::u32string> shared_prefix(std::u32string_view full) {
+    static constexpr std::u32string_view kUnitEnds = U"厅会委院部局室府组处";
+    for (std::size_t i = full.size() - 1; i-- > 1;) {
+        if (kUnitEnds.find(full[i]) == std::u32string_view::npos) continue;
+        if (full[i] == U'会' && full[i + 1] == U'议') continue; // 主任会议 is one unit
+        return std::u32string(full.substr(0, i + 1));
+    }
+    return std::nullopt;
+}
+
+class Recipients final : public bulletin::Tagger {
+public:
+    explicit Recipients(const bulletin::Params& params)
+        : max_elided_(static_cast<std::size_t>(params.integer("max-elided-length"))) {}
+
+    void tag(bulletin::Document& doc, bulletin::Context& ctx) override {
+        std::size_t before = doc.entities.size();
+        for (std::size_t b = 0; b < doc.distribution.size(); ++b) {
+            const auto& block = doc.distribution[b];
+            std::optional<std::u32string> prefix; // of the last full recipient in this block
+            for (std::size_t n = 0; n < block.recipients.size(); ++n) {
+                const auto& recipient = block.recipients[n];
+                auto r = bulletin::text::to_u32(bulletin::text::trim(recipient));
+                if (r.empty()) continue;
+                Entity e;
+                e.type = "recipient";
+                e.text = recipient;
+                e.article = kDistributionArticle;
+                e.paragraph = kDistributionParagraph;
+                e.start = 0;
+                e.end = static_cast<int>(bulletin::text::length(recipient));
+                e.attributes["label"] = block.label;
+                e.attributes["block"] = std::to_string(b); // which recipient: block, index
+                e.attributes["index"] = std::to_string(n);
+                if (has_head(r) || r.size() > max_elided_) {
+                    prefix = shared_prefix(r);
+                    e.value = bulletin::text::to_utf8(r);
+                } else if (prefix) {
+                    e.value = bulletin::text::to_utf8(*prefix + r);
+                    e.attributes["expanded"] = e.value;
+                } else {
+                    e.value = bulletin::text::to_utf8(r);
+                }
+                doc.entities.push_back(std::move(e));
+            }
+        }
+        ctx.debug("tagged ", doc.entities.size() - before, " recipients");
+    }
+
+private:
+    std::size_t max_elided_;
+};
+
+} // namespace
+
+constexpr bulletin::ParamSpec kRecipientsParams[] = {
+    {"max-elided-length", bulletin::ParamType::Int, "8", false,
+     "A recipient without a head of its own and at most this many characters is read as "
+     "eliding the previous recipient's prefix (研究室 after 全国人大常委会办公厅联络局)."},
+};
+
+// Thread-safe: the lexicons are immutable function-local statics, the plugin holds only its
+// parameters.
+BULLETIN_PLUGIN_FLAGS(kRecipientsPlugin, Recipients, "cn.recipients", bulletin::PluginKind::Tagger,
+                      "Tags distribution recipients, expanding those that elide a shared prefix "
+                      "(联络局、研究室 -> 全国人大常委会办公厅研究室).",
+                      kRecipientsParams, bulletin::kThreadSafe);
+BULLETIN_MODULE("cn-recipients", "1.0.0", "MIT", "Recipient tagger for Chinese bulletins.",
+                &kRecipientsPlugin)

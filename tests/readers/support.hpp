@@ -1,0 +1,56 @@
+// Helpers shared by the reader tests.
+#pragma once
+
+#include "support/plugins.hpp"
+
+#include <bulletin/document.hpp>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace bulletin::testing {
+
+using Params = std::map<std::string, std::string>;
+
+/// A sample from tests/data/samples: sample("hunan-xuanren-2023-04-24", "pdf").
+std::filesystem::path sample(const std::string& stem, const std::string& ext);
+
+/// Reads `path` with the built-in reader `reader`; throws what the reader throws.
+Document read_with(const std::string& reader, const std::filesystem::path& path,
+                   const Params& params = {});
+/// Same for bytes that are not in a file.
+Document read_bytes(const std::string& reader, const std::filesystem::path& path,
+                    const std::string& bytes, const Params& params = {});
+/// The message of the bulletin::Error the reader throws, or "" when it reads the input.
+std::string read_error(const std::string& reader, const std::filesystem::path& path,
+                       const std::string& bytes, const Params& params = {});
+bool accepts(const std::string& reader, const std::filesystem::path& path,
+             const std::string& bytes);
+
+/// Every line of every page, in order.
+std::vector<std::string> all_lines(const Document& doc);
+/// The first line containing `text`, or nullptr.
+const Line* find_line(const Document& doc, const std::string& text);
+
+/// pdftotext's lines of a sample (.plain.txt), page by page, blank lines and page numbers
+/// ("— 1 —") left out.
+std::vector<std::vector<std::string>> plain_pages(const std::string& stem);
+
+/// Titles and paragraphs of a sample's gold file, NFKC-folded.
+struct Gold {
+    std::vector<std::string> titles, paragraphs, bylines;
+};
+Gold gold(const std::string& stem);
+
+/// A zip archive written with libzip; `deflate` compresses entries.
+std::string make_zip(const std::vector<std::pair<std::string, std::string>>& entries,
+                     bool deflate = true);
+
+inline const std::vector<std::string> kStems = {
+    "hunan-xuanren-2023-04-24", "yueyang-daibiao-2023-12", "chengdu-zhuanbao-2024-03",
+    "zhejiang-dongtai-2024-07"};
+
+} // namespace bulletin::testing
