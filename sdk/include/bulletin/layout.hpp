@@ -1,0 +1,47 @@
+// bulletin/layout.hpp - from positioned glyph runs to lines, for fixed-layout readers.
+//
+// PDF and OFD give text as runs of glyphs with positions and fonts. These helpers group runs
+// into lines by baseline in reading order (top to bottom, left to right; a wide gap splits a
+// baseline into two lines, as pdftotext does), then drop page furniture (page numbers,
+// running headers on pages 2+), measure each line's alignment against the text block, and mark
+// each page's first line. A third-party reader of another fixed-layout format can use them too.
+#pragma once
+
+#include "bulletin/document.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bulletin::layout {
+
+/// A run of glyphs on one baseline, in points from the page's top-left corner.
+struct GlyphRun {
+    std::string text;
+    double x = 0, baseline = 0, width = 0, size = 0; // points, page top-left origin
+    std::string font;
+    bool bold = false;
+    std::uint32_t color = 0;
+};
+
+/// Groups one page's runs into lines. Runs on one baseline further apart than `column_gap`
+/// points become separate lines.
+std::vector<Line> build_lines(std::vector<GlyphRun> runs, double column_gap);
+
+/// "— 3 —", "－3－", "第3页", "3/12", a bare number: a page number line.
+bool is_page_number(std::string_view text);
+
+/// What finish_pages() drops.
+struct Furniture {
+    bool drop_page_numbers = true;
+    bool drop_running_headers = true;
+    double header_band = 0.12; // fraction of the page height
+};
+
+/// After all pages were read: drops page numbers and running headers (saying what it dropped
+/// in a diagnostic of `plugin`), computes alignment from the text block, marks the first line
+/// of each page.
+void finish_pages(Document& doc, const Furniture& options, std::string_view plugin);
+
+} // namespace bulletin::layout
