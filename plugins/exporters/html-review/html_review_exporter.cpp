@@ -5,6 +5,7 @@
 //
 // HTML is written by hand: the page is small and fixed, and Debian has no C++ HTML writer that
 // would make it shorter; escape() is the one place where text enters the page.
+#include <bulletin/entities.hpp>
 #include <bulletin/module.hpp>
 #include <bulletin/text.hpp>
 
@@ -17,8 +18,7 @@ namespace {
 
 using bulletin::Entity;
 
-// Entity::paragraph of distribution recipients (cn.recipients; not yet in the SDK).
-constexpr int kDistribution = -3;
+constexpr int kDistribution = bulletin::Entity::kDistribution;
 
 std::string escape(std::string_view text) {
     std::string out;
@@ -58,44 +58,12 @@ std::string colour(const std::string& type, std::size_t index) {
     return palette[index % palette.size()];
 }
 
-struct Span {
-    const Entity* entity;
-    std::vector<Span> children;
-};
+using Span = bulletin::EntitySpan;
 
-// Properly nested spans; entities that cross another one, repeat one or lie outside the text go
-// to `skipped` (the side panel lists them).
+// Entities that cannot nest go to `skipped` (the side panel lists them).
 std::vector<Span> nest(std::vector<const Entity*> entities, int length,
                        std::vector<const Entity*>& skipped) {
-    std::sort(entities.begin(), entities.end(), [](const Entity* a, const Entity* b) {
-        return a->start != b->start ? a->start < b->start : a->end > b->end;
-    });
-    std::vector<const Entity*> accepted, open;
-    for (const Entity* e : entities) {
-        while (!open.empty() && open.back()->end <= e->start)
-            open.pop_back();
-        bool out_of_range = e->start < 0 || e->end > length || e->start >= e->end;
-        bool crosses = !open.empty() && e->end > open.back()->end;
-        bool repeats = !open.empty() && open.back()->start == e->start &&
-                       open.back()->end == e->end && open.back()->type == e->type;
-        if (out_of_range || crosses || repeats) {
-            skipped.push_back(e);
-            continue;
-        }
-        accepted.push_back(e);
-        open.push_back(e);
-    }
-    std::size_t i = 0;
-    auto build = [&](auto& self, int end) -> std::vector<Span> {
-        std::vector<Span> spans;
-        while (i < accepted.size() && accepted[i]->start < end) {
-            Span span{accepted[i++], {}};
-            span.children = self(self, span.entity->end);
-            spans.push_back(std::move(span));
-        }
-        return spans;
-    };
-    return build(build, length);
+    return bulletin::nest_entities(std::move(entities), length, skipped);
 }
 
 class Page {

@@ -5,6 +5,7 @@
 //
 // Written by hand: there is no Markdown writer library in Debian, and the output is a handful
 // of fixed constructs; escape() is the one place where text enters the page.
+#include <bulletin/entities.hpp>
 #include <bulletin/module.hpp>
 #include <bulletin/text.hpp>
 
@@ -112,43 +113,14 @@ std::string colour(const std::string& type, std::size_t index) {
     return palette[index % palette.size()];
 }
 
-struct Span {
-    const Entity* entity;
-    std::vector<Span> children;
-};
+using Span = bulletin::EntitySpan;
 
-// Properly nested spans; entities that cross another one, repeat one or lie outside the text are
-// counted in `skipped` and written without highlighting.
+// Nested spans for inline marks; entities that cannot nest are counted in `skipped`.
 std::vector<Span> nest(std::vector<const Entity*> entities, int length, int& skipped) {
-    std::sort(entities.begin(), entities.end(), [](const Entity* a, const Entity* b) {
-        return a->start != b->start ? a->start < b->start : a->end > b->end;
-    });
-    std::vector<const Entity*> accepted, open;
-    for (const Entity* e : entities) {
-        while (!open.empty() && open.back()->end <= e->start)
-            open.pop_back();
-        bool out_of_range = e->start < 0 || e->end > length || e->start >= e->end;
-        bool crosses = !open.empty() && e->end > open.back()->end;
-        bool repeats = !open.empty() && open.back()->start == e->start &&
-                       open.back()->end == e->end && open.back()->type == e->type;
-        if (out_of_range || crosses || repeats) {
-            ++skipped;
-            continue;
-        }
-        accepted.push_back(e);
-        open.push_back(e);
-    }
-    std::size_t i = 0;
-    auto build = [&](auto& self, int end) -> std::vector<Span> {
-        std::vector<Span> spans;
-        while (i < accepted.size() && accepted[i]->start < end) {
-            Span span{accepted[i++], {}};
-            span.children = self(self, span.entity->end);
-            spans.push_back(std::move(span));
-        }
-        return spans;
-    };
-    return build(build, length);
+    std::vector<const Entity*> left_out;
+    auto spans = bulletin::nest_entities(std::move(entities), length, left_out);
+    skipped += static_cast<int>(left_out.size());
+    return spans;
 }
 
 class Writer {

@@ -2,6 +2,7 @@
 // (title, publisher, date, series and issue); each article is a <div> with <head>, <p> and
 // <byline>; entities become inline persName / placeName / orgName / date / name elements; the
 // distribution block is a <list> in <back>. tei-bulletin.rng describes exactly this subset.
+#include <bulletin/entities.hpp>
 #include <bulletin/module.hpp>
 #include <bulletin/text.hpp>
 
@@ -17,14 +18,9 @@ namespace {
 
 using bulletin::Entity;
 
-// Entity::paragraph of distribution recipients (cn.recipients; not yet in the SDK).
-constexpr int kDistribution = -3;
+constexpr int kDistribution = bulletin::Entity::kDistribution;
 
-// An entity placed inside a text, with the entities nested inside it.
-struct Span {
-    const Entity* entity;
-    std::vector<Span> children;
-};
+using Span = bulletin::EntitySpan;
 
 // XML 1.0 cannot hold most C0 controls (not even as &#1;), nor U+FFFE/U+FFFF: replace them.
 std::u32string xml_safe(std::string_view utf8) {
@@ -39,40 +35,12 @@ std::string safe(std::string_view utf8) {
     return bulletin::text::to_utf8(xml_safe(utf8));
 }
 
-// Builds properly nested spans from entities over a text of `length` code points. Entities that
-// cross another one, repeat one, or lie outside the text are skipped: XML cannot express them.
+// Nested spans for inline marks; entities that cannot nest are counted in `skipped`.
 std::vector<Span> nest(std::vector<const Entity*> entities, int length, int& skipped) {
-    std::sort(entities.begin(), entities.end(), [](const Entity* a, const Entity* b) {
-        return a->start != b->start ? a->start < b->start : a->end > b->end;
-    });
-    std::vector<const Entity*> accepted;
-    std::vector<const Entity*> open; // ancestors of the next span
-    for (const Entity* e : entities) {
-        while (!open.empty() && open.back()->end <= e->start)
-            open.pop_back();
-        bool out_of_range = e->start < 0 || e->end > length || e->start >= e->end;
-        bool crosses = !open.empty() && e->end > open.back()->end;
-        bool repeats = !open.empty() && open.back()->start == e->start &&
-                       open.back()->end == e->end && open.back()->type == e->type;
-        if (out_of_range || crosses || repeats) {
-            ++skipped;
-            continue;
-        }
-        accepted.push_back(e);
-        open.push_back(e);
-    }
-    // The accepted list is sorted and nests properly, so one pass builds the tree.
-    std::size_t i = 0;
-    auto build = [&](auto& self, int end) -> std::vector<Span> {
-        std::vector<Span> spans;
-        while (i < accepted.size() && accepted[i]->start < end) {
-            Span span{accepted[i++], {}};
-            span.children = self(self, span.entity->end);
-            spans.push_back(std::move(span));
-        }
-        return spans;
-    };
-    return build(build, length);
+    std::vector<const Entity*> left_out;
+    auto spans = bulletin::nest_entities(std::move(entities), length, left_out);
+    skipped += static_cast<int>(left_out.size());
+    return spans;
 }
 
 bool is_w3c_date(const std::string& value) {
