@@ -27,7 +27,7 @@ std::filesystem::path expand_output_path(std::string_view path_template,
                                          const std::filesystem::path& relative_dir = ".");
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, fsync, rename. With `sync`
-/// false the fsync is left to the caller (a batch syncs its outputs in groups, sync_outputs()).
+/// false the fsync is left to the caller (a batch syncs its outputs in groups: sync_filesystem).
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes,
                            bool sync = true);
 
