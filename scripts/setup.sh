@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian/Ubuntu package bulletin needs to build, test and run. Idempotent; works
-# as root or through sudo. Usage: scripts/setup.sh
+# as root or through sudo. Usage: scripts/setup.sh [--fuzz]
+#   --fuzz  also clang and its libFuzzer runtime, for the `fuzz` preset (tests/fuzz/README.md)
 set -euo pipefail
 
 packages=(
@@ -18,6 +19,7 @@ packages=(
 # machines have Node.js with its own npm (nodesource), which conflicts with Debian's npm package:
 # only install them when the npm command is missing.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+[ "${1:-}" = "--fuzz" ] && packages+=(clang libclang-rt-14-dev)
 
 if [ "$(id -u)" -eq 0 ]; then
   sudo=()

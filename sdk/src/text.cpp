@@ -235,7 +235,11 @@ std::optional<long long> parse_number(std::u32string_view s) {
         if (unit >= 10000) {
             section += digit > 0 ? digit : 0;
             if (section == 0) section = 1;
-            total = (total + section) * unit;
+            // "1万1万1万..." grows by 10^4 per unit: too large is not a numeral (and must not
+            // overflow; found by the dates_numerals fuzzer).
+            if (__builtin_add_overflow(total, section, &total) ||
+                __builtin_mul_overflow(total, unit, &total))
+                return std::nullopt;
             section = 0;
         } else {
             section += (digit < 0 ? 1 : digit) * unit;
@@ -243,7 +247,8 @@ std::optional<long long> parse_number(std::u32string_view s) {
         digit = -1;
     }
     if (digit > 0) section += digit;
-    return total + section;
+    if (__builtin_add_overflow(total, section, &total)) return std::nullopt;
+    return total;
 }
 
 std::optional<long long> parse_number(std::string_view utf8) { return parse_number(to_u32(utf8)); }

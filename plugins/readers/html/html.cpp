@@ -207,10 +207,10 @@ constexpr std::size_t kMaxParseDepth = 2000;
 /// elements whose end tag may be left out (p, li, td ...), which sloppy pages never close.
 std::size_t nesting_estimate(std::string_view html) {
     static constexpr std::string_view kVoid[] = {
-        "area", "base", "br",  "col", "embed", "hr", "img", "input", "link", "meta", "param",
-        "source", "track", "wbr", "p", "li", "td", "th", "tr", "dt", "dd", "option"};
+        "area",   "base",  "br",  "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr", "p",   "li",    "td", "th",  "tr",    "dt",   "dd",   "option"};
     std::size_t depth = 0, deepest = 0;
-    std::size_t close = 0;  // the first '>' at or after the current tag name (found once: linear)
+    std::size_t close = 0; // the first '>' at or after the current tag name (found once: linear)
     for (std::size_t i = html.find('<'); i != std::string_view::npos; i = html.find('<', i + 1)) {
         if (i + 1 >= html.size()) break;
         char c = html[i + 1];
@@ -220,11 +220,13 @@ std::size_t nesting_estimate(std::string_view html) {
         }
         if (!std::isalpha(static_cast<unsigned char>(c))) continue; // <!--, <!doctype, <?xml
         std::size_t end = i + 1;
-        while (end < html.size() && std::isalnum(static_cast<unsigned char>(html[end]))) ++end;
+        while (end < html.size() && std::isalnum(static_cast<unsigned char>(html[end])))
+            ++end;
         std::string name(html.substr(i + 1, end - i - 1));
-        for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        for (auto& ch : name)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         if (close < end) close = html.find('>', end);
-        if (close == std::string_view::npos) break;  // no complete tag left
+        if (close == std::string_view::npos) break; // no complete tag left
         bool self_closing = close > 0 && html[close - 1] == '/';
         if (self_closing || std::find(std::begin(kVoid), std::end(kVoid), name) != std::end(kVoid))
             continue;

@@ -210,11 +210,13 @@ public:
             auto path = locate(st, *root_name, ref);
             if (!path && !bulletin::zip::resolve_path(*root_name, bulletin::text::trim(ref)) &&
                 !bulletin::zip::normalize_path(bulletin::text::trim(ref)))
-                fail(st, "the document root '" + ref + "' named by OFD.xml points outside the "
-                         "package (a damaged or hostile file); refusing it");
+                fail(st, "the document root '" + ref +
+                             "' named by OFD.xml points outside the "
+                             "package (a damaged or hostile file); refusing it");
             if (!path)
-                fail(st, "the document root '" + ref + "' named by OFD.xml is not in the package "
-                         "(the file is incomplete or damaged; export it again)");
+                fail(st, "the document root '" + ref +
+                             "' named by OFD.xml is not in the package "
+                             "(the file is incomplete or damaged; export it again)");
             read_document(st, *path, page_number);
         }
         std::size_t lines = 0;
