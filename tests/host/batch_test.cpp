@@ -16,7 +16,17 @@ using bulletin::testing::run_command;
 
 namespace {
 
-std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
+std::string quote(const fs::path& p) {
+    return "'" + p.string() + "'";
+}
+
+/// Shell code that waits (up to 20 s) until the batch in the background has written its first
+/// output: by then it holds the state lock and handles SIGTERM. A fixed sleep raced with slow
+/// starts (a sanitizer build, a loaded machine).
+std::string wait_for_first_output(const fs::path& output) {
+    return "for i in $(seq 400); do [ -n \"$(find " + quote(output) +
+           " -name '*.title' -print -quit 2>/dev/null)\" ] && break; sleep 0.05; done; ";
+}
 
 std::string bulletin_cmd() {
     return quote(bulletin::testing::bulletin_binary()) + " -q --plugin-dir " +
@@ -78,7 +88,7 @@ protected:
     fs::path pipeline_, input_, output_;
 };
 
-}  // namespace
+} // namespace
 
 TEST(Shard, ParsesAndPartitionsStably) {
     EXPECT_FALSE(bulletin::host::parse_shard("0/3"));
@@ -88,11 +98,13 @@ TEST(Shard, ParsesAndPartitionsStably) {
     ASSERT_TRUE(shard);
     EXPECT_EQ(shard->index, 2);
     // Stable: the same path always lands in the same shard (FNV-1a, not std::hash).
-    EXPECT_EQ(bulletin::host::in_shard("a/doc1.txt", {1, 2}), bulletin::host::in_shard("a/doc1.txt", {1, 2}));
+    EXPECT_EQ(bulletin::host::in_shard("a/doc1.txt", {1, 2}),
+              bulletin::host::in_shard("a/doc1.txt", {1, 2}));
     for (int i = 0; i < 100; ++i) {
         std::string path = "dir/" + std::to_string(i) + ".txt";
         int owners = 0;
-        for (int k = 1; k <= 4; ++k) owners += bulletin::host::in_shard(path, {k, 4});
+        for (int k = 1; k <= 4; ++k)
+            owners += bulletin::host::in_shard(path, {k, 4});
         EXPECT_EQ(owners, 1) << path;
     }
 }
@@ -155,15 +167,15 @@ TEST_F(BatchTest, FailuresAreReportedAndRetried) {
 }
 
 TEST_F(BatchTest, KilledRunsThenRerunMatchAnUninterruptedRun) {
-    make_inputs(120, "SLOW\n");  // ~5 ms each, so the kills land mid-batch
+    make_inputs(120, "SLOW\n"); // ~5 ms each, so the kills land mid-batch
     auto reference = dir_.path() / "reference";
     ASSERT_EQ(batch("", reference).exit_code, 0);
     auto expected = outputs(reference);
     ASSERT_EQ(expected.size(), 120u);
 
     for (const char* delay : {"0.1", "0.25", "0.4"}) {
-        auto killed = run_command("(" + bulletin_cmd() + " batch " + quote(pipeline_) + " --input " +
-                                  quote(input_) + " --output " + quote(output_) +
+        auto killed = run_command("(" + bulletin_cmd() + " batch " + quote(pipeline_) +
+                                  " --input " + quote(input_) + " --output " + quote(output_) +
                                   " >/dev/null 2>&1 & pid=$!; sleep " + delay +
                                   "; kill -9 $pid; wait $pid; echo status=$?)");
         EXPECT_NE(killed.output.find("status=137"), std::string::npos)
@@ -171,21 +183,22 @@ TEST_F(BatchTest, KilledRunsThenRerunMatchAnUninterruptedRun) {
     }
     auto rerun = batch();
     ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
-    EXPECT_EQ(outputs(output_), expected);  // every output complete, none missing, no extra files
+    EXPECT_EQ(outputs(output_), expected); // every output complete, none missing, no extra files
 }
 
 TEST_F(BatchTest, SigtermFinishesTheDocumentInHandAndExitsThree) {
     make_inputs(150, "SLOW\n");
-    auto result = run_command("(" + bulletin_cmd() + " batch " + quote(pipeline_) + " --input " +
-                              quote(input_) + " --output " + quote(output_) +
-                              " >/dev/null 2>&1 & pid=$!; sleep 0.2; kill -TERM $pid; wait $pid; "
-                              "echo status=$?)");
+    auto result =
+        run_command("(" + bulletin_cmd() + " batch " + quote(pipeline_) + " --input " +
+                    quote(input_) + " --output " + quote(output_) + " >/dev/null 2>&1 & pid=$!; " +
+                    wait_for_first_output(output_) + "kill -TERM $pid; wait $pid; echo status=$?)");
     EXPECT_NE(result.output.find("status=3"), std::string::npos) << result.output;
     auto r = report();
     EXPECT_TRUE(r["interrupted"].get<bool>());
     EXPECT_GT(r["counts"]["not_started"].get<int>(), 0);
     // Everything that was written is complete.
-    for (const auto& [name, content] : outputs(output_)) EXPECT_EQ(content.back(), '\n') << name;
+    for (const auto& [name, content] : outputs(output_))
+        EXPECT_EQ(content.back(), '\n') << name;
     EXPECT_EQ(batch().exit_code, 0);
     EXPECT_EQ(outputs(output_).size(), 150u);
 }
@@ -194,26 +207,33 @@ TEST_F(BatchTest, IsolateTurnsACrashAndAHangIntoOneFailureEach) {
     make_inputs(6);
     write_input("segv.txt", "TEST\nCrash\nSEGV\n");
     write_input("hang.txt", "TEST\nHang\nHANG\n");
-    auto result = batch("--isolate --timeout 2 --jobs 2");
+    // Under ASan the sanitizer would catch the SIGSEGV and exit 1 itself; let the worker die of
+    // the signal as it does in a normal build.
+    auto result = run_command("ASAN_OPTIONS=\"${ASAN_OPTIONS:-}:handle_segv=0\" " + bulletin_cmd() +
+                              " batch " + quote(pipeline_) + " --input " + quote(input_) +
+                              " --output " + quote(output_) + " --isolate --timeout 2 --jobs 2");
     EXPECT_EQ(result.exit_code, 1) << result.output;
     auto r = report();
     EXPECT_EQ(r["counts"]["converted"], 6);
     EXPECT_EQ(r["counts"]["failed"], 2);
     std::map<std::string, std::string> errors;
-    for (const auto& f : r["failures"]) errors[f["path"]] = f["error"];
+    for (const auto& f : r["failures"])
+        errors[f["path"]] = f["error"];
     EXPECT_NE(errors["segv.txt"].find("killed by signal 11 (SIGSEGV"), std::string::npos)
         << errors["segv.txt"];
-    EXPECT_NE(errors["hang.txt"].find("timed out after 2 s"), std::string::npos) << errors["hang.txt"];
+    EXPECT_NE(errors["hang.txt"].find("timed out after 2 s"), std::string::npos)
+        << errors["hang.txt"];
     EXPECT_EQ(outputs(output_).size(), 6u);
 }
 
 TEST_F(BatchTest, TwoRunsOnOneStateAreRefused) {
     make_inputs(100, "SLOW\n");
-    auto result = run_command("(" + bulletin_cmd() + " batch " + quote(pipeline_) + " --input " +
-                              quote(input_) + " --output " + quote(output_) +
-                              " >/dev/null 2>&1 & pid=$!; sleep 0.15; " + bulletin_cmd() +
-                              " batch " + quote(pipeline_) + " --input " + quote(input_) +
-                              " --output " + quote(output_) + "; echo second=$?; wait $pid)");
+    auto result =
+        run_command("(" + bulletin_cmd() + " batch " + quote(pipeline_) + " --input " +
+                    quote(input_) + " --output " + quote(output_) + " >/dev/null 2>&1 & pid=$!; " +
+                    wait_for_first_output(output_) + bulletin_cmd() + " batch " + quote(pipeline_) +
+                    " --input " + quote(input_) + " --output " + quote(output_) +
+                    "; echo second=$?; wait $pid)");
     EXPECT_NE(result.output.find("second=2"), std::string::npos) << result.output;
     EXPECT_NE(result.output.find("another bulletin batch is running on this state"),
               std::string::npos)
@@ -243,9 +263,11 @@ TEST_F(BatchTest, ConfigurationErrorsExitWithTwo) {
                   .exit_code,
               2);
     EXPECT_EQ(batch("--shard 5/3").exit_code, 2);
-    bulletin::host::write_file_atomically(pipeline_, "<pipeline><reader plugin=\"nope\"/></pipeline>");
+    bulletin::host::write_file_atomically(pipeline_,
+                                          "<pipeline><reader plugin=\"nope\"/></pipeline>");
     make_inputs(1);
     auto result = batch();
     EXPECT_EQ(result.exit_code, 2);
-    EXPECT_NE(result.output.find("unknown reader plugin 'nope'"), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find("unknown reader plugin 'nope'"), std::string::npos)
+        << result.output;
 }

@@ -60,11 +60,12 @@ assert "全省人大选举任免联络工作座谈会" in meetings, meetings
 PY
 
 echo "== mismatched builds are refused with file, both versions and the fix"
-build_example "$work/ex-abi" -DCMAKE_CXX_FLAGS=-DBULLETIN_ABI_VERSION_OVERRIDE=2
+# (keeping the caller's CXXFLAGS, e.g. a sanitizer build's)
+build_example "$work/ex-abi" "-DCMAKE_CXX_FLAGS=${CXXFLAGS:-} -DBULLETIN_ABI_VERSION_OVERRIDE=2"
 out=$(BULLETIN_PLUGIN_PATH=$work/ex-abi "$bulletin" plugins 2>&1 || true)
 grep -q "$work/ex-abi/meeting.so: module ABI version 2 does not match the host's ABI version 1; rebuild the plugin against BulletinSDK" <<<"$out" ||
   fail "ABI mismatch message: $out"
-build_example "$work/ex-key" '-DCMAKE_CXX_FLAGS=-DBULLETIN_BUILD_KEY_OVERRIDE=\"clang-99\"'
+build_example "$work/ex-key" "-DCMAKE_CXX_FLAGS=${CXXFLAGS:-} -DBULLETIN_BUILD_KEY_OVERRIDE=\\\"clang-99\\\""
 out=$(BULLETIN_PLUGIN_PATH=$work/ex-key "$bulletin" plugins 2>&1 || true)
 grep -q "meeting.so: module build key 'clang-99' does not match the host's" <<<"$out" ||
   fail "build key mismatch message: $out"
