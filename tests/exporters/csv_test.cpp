@@ -83,6 +83,34 @@ TEST(Csv, BomOptionAndTableSelection) {
     EXPECT_EQ(articles[2][7], "各地迅速学习贯彻全省人大选举任免联络工作座谈会精神");
 }
 
+// CSV injection: a paragraph "=HYPERLINK(...)" must not become a live formula in a spreadsheet.
+TEST(Csv, CellsThatLookLikeFormulasAreGuarded) {
+    auto doc = make_sample_document();
+    doc.articles[0].title = "=HYPERLINK(\"http://x\",\"点此\")";
+    doc.articles[0].paragraphs[0] = "+1-2";
+    doc.distribution.at(0).recipients.at(0) = "@SUM(A1)";
+    TempDir dir;
+    TestContext ctx(dir.path());
+    load<bulletin::Exporter>("csv")->write(doc, ctx);
+    auto articles = python_rows(dir.path(), dir.path() / "hunan-xuanren-2023-04-24.articles.csv");
+    EXPECT_EQ(articles[1][7], "'=HYPERLINK(\"http://x\",\"点此\")");
+    EXPECT_EQ(articles[1][6], "0"); // our own numbers are never prefixed
+    auto paragraphs =
+        python_rows(dir.path(), dir.path() / "hunan-xuanren-2023-04-24.paragraphs.csv");
+    EXPECT_EQ(paragraphs[1][3], "'+1-2");
+    auto recipients =
+        python_rows(dir.path(), dir.path() / "hunan-xuanren-2023-04-24.recipients.csv");
+    EXPECT_EQ(recipients[1][4], "'@SUM(A1)");
+
+    // formula_guard=false writes the text exactly as extracted.
+    TempDir raw_dir;
+    TestContext raw_ctx(raw_dir.path());
+    load<bulletin::Exporter>("csv", {{"formula_guard", "false"}})->write(doc, raw_ctx);
+    auto raw =
+        python_rows(raw_dir.path(), raw_dir.path() / "hunan-xuanren-2023-04-24.paragraphs.csv");
+    EXPECT_EQ(raw[1][3], "+1-2");
+}
+
 TEST(Csv, PathWithoutTableIsRefused) {
     EXPECT_ANY_THROW(load<bulletin::Exporter>("csv", {{"path", "{output}/{stem}.csv"}}));
 }

@@ -51,6 +51,15 @@ private:
     std::string out_;
 };
 
+// Spreadsheets run a cell that starts with = + - @ (or a tab or CR before one) as a formula
+// (CSV injection, OWASP). A bulletin's text is untrusted, so such a cell gets a leading
+// apostrophe, which Excel, LibreOffice and Google Sheets hide and treat as "this is text".
+std::string guard_formula(std::string_view text) {
+    if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos)
+        return "'" + std::string(text);
+    return std::string(text);
+}
+
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
     std::string out;
     for (const auto& item : items) {
@@ -64,7 +73,8 @@ class CsvExporter final : public bulletin::Exporter {
 public:
     explicit CsvExporter(const bulletin::Params& params)
         : path_(params.string("path")), tables_(params.list("tables")), bom_(params.boolean("bom")),
-          separator_(params.string("list_separator")) {
+          separator_(params.string("list_separator")),
+          guard_formulas_(params.boolean("formula_guard")) {
         if (path_.find("{table}") == std::string::npos)
             throw bulletin::Error("csv: parameter 'path' (\"" + path_ +
                                   "\") must contain {table}, or all tables would go to one file");
@@ -77,7 +87,7 @@ public:
     }
 
     void write(const bulletin::Document& doc, bulletin::Context& ctx) override {
-        const auto& source = doc.source.path;
+        const auto source = text(doc.source.path);
         const auto& m = doc.masthead;
         auto issue = m.issue ? std::to_string(m.issue->number) : std::string();
         auto total = m.issue && m.issue->total ? std::to_string(*m.issue->total) : std::string();
@@ -94,11 +104,12 @@ public:
                 department = article.byline->department.value_or("");
                 authors = join(article.byline->authors, separator_);
             }
-            articles.row({source, m.series.value_or(""), issue, total, m.publisher.value_or(""),
-                          m.date.value_or(""), index, article.title, department, authors,
+            articles.row({source, text(m.series.value_or("")), issue, total,
+                          text(m.publisher.value_or("")), text(m.date.value_or("")), index,
+                          text(article.title), text(department), text(authors),
                           std::to_string(article.paragraphs.size())});
             for (std::size_t p = 0; p < article.paragraphs.size(); ++p)
-                paragraphs.row({source, index, std::to_string(p), article.paragraphs[p]});
+                paragraphs.row({source, index, std::to_string(p), text(article.paragraphs[p])});
         }
 
         Table entities(bom_, {"source_path", "article", "paragraph", "start", "end", "type", "text",
@@ -108,16 +119,16 @@ public:
             auto attributes = nlohmann::json(e.attributes)
                                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
             entities.row({source, std::to_string(e.article), std::to_string(e.paragraph),
-                          std::to_string(e.start), std::to_string(e.end), e.type, e.text, e.value,
-                          attributes});
+                          std::to_string(e.start), std::to_string(e.end), text(e.type),
+                          text(e.text), text(e.value), attributes});
         }
 
         Table recipients(bom_, {"source_path", "block", "label", "position", "recipient"});
         for (std::size_t b = 0; b < doc.distribution.size(); ++b) {
             const auto& block = doc.distribution[b];
             for (std::size_t r = 0; r < block.recipients.size(); ++r)
-                recipients.row({source, std::to_string(b), block.label, std::to_string(r),
-                                block.recipients[r]});
+                recipients.row({source, std::to_string(b), text(block.label), std::to_string(r),
+                                text(block.recipients[r])});
         }
 
         save(ctx, doc, "articles", articles);
@@ -127,6 +138,11 @@ public:
     }
 
 private:
+    // A cell of document text (numbers and the attributes object are ours and never guarded).
+    std::string text(std::string_view value) const {
+        return guard_formulas_ ? guard_formula(value) : std::string(value);
+    }
+
     void save(bulletin::Context& ctx, const bulletin::Document& doc, const std::string& name,
               const Table& table) const {
         if (std::find(tables_.begin(), tables_.end(), name) == tables_.end()) return;
@@ -144,6 +160,7 @@ private:
     std::vector<std::string> tables_;
     bool bom_;
     std::string separator_;
+    bool guard_formulas_;
 };
 
 constexpr bulletin::ParamSpec kParams[] = {
@@ -155,6 +172,9 @@ constexpr bulletin::ParamSpec kParams[] = {
      "Start each file with a UTF-8 byte order mark so Excel shows Chinese text correctly."},
     {"list_separator", bulletin::ParamType::String, ";", false,
      "Separator between byline authors in the articles table."},
+    {"formula_guard", bulletin::ParamType::Bool, "true", false,
+     "Prefix a text cell starting with = + - @ (or tab/CR) with an apostrophe, so a spreadsheet "
+     "shows it as text instead of running it as a formula (CSV injection)."},
 };
 
 } // namespace
