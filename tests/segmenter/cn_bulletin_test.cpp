@@ -427,4 +427,34 @@ TEST(CnBulletinParameters, OverrideForAnotherSeries) {
     EXPECT_EQ(doc.distribution[0].label, "主送");
 }
 
+TEST(CnBulletinParameters, CustomSubheadingPatternRunsThroughIcu) {
+    // Not the default pattern: the segmenter matches it with ICU on the folded line, so "（" in
+    // the text matches "\\(" in the pattern.
+    std::string text = std::string(kMasthead) + "某县人大常委会开展执法检查\n" + han(23) + "，\n" +
+                       han(25, 1) + "\n" + "（第一部分）总体情况\n" + paragraph(2, 9, 4);
+    auto plain = segment(text);
+    ASSERT_EQ(plain.articles.size(), 1u);
+    EXPECT_NE(plain.articles[0].paragraphs[0].find("（第一部分）"), std::string::npos);
+    auto doc = segment(text, {{"subheading_pattern", "\\(第[一二三四五六七八九十]+部分\\)"}});
+    ASSERT_EQ(doc.articles.size(), 1u);
+    const auto& p = doc.articles[0].paragraphs;
+    ASSERT_EQ(p.size(), 3u);
+    EXPECT_EQ(p[0], han(23) + "，" + han(25, 1));
+    EXPECT_EQ(p[1], "（第一部分）总体情况");
+}
+
+TEST(CnBulletinArticles, TextKeptAsWrittenAroundWhiteSpaceAndBadBytes) {
+    // White space around a line is dropped; an invalid byte becomes U+FFFD (one cell), as
+    // bulletin::text::to_u32 reads it; Latin words across a line break get one space.
+    std::string text = std::string(kMasthead) + "标题在这里出现了一次\n" + " " + han(23) +
+                       "，\u3000 \n" + han(24, 1) + "\xFF\n" + han(6, 2) + "。\n" + han(20, 3) +
+                       "ABC\n" + "DEF" + han(23, 4) + "\n" + han(5, 5) + "。\n";
+    auto doc = segment(text);
+    ASSERT_EQ(doc.articles.size(), 1u);
+    EXPECT_EQ(
+        doc.articles[0].paragraphs,
+        (std::vector<std::string>{han(23) + "，" + han(24, 1) + "\xEF\xBF\xBD" + han(6, 2) + "。",
+                                  han(20, 3) + "ABC DEF" + han(23, 4) + han(5, 5) + "。"}));
+}
+
 } // namespace

@@ -9,11 +9,20 @@
 // Matching works on a "folded" copy of each line: full-width ASCII forms map to ASCII one code
 // point for one, so "（" and "(" match alike and an offset in the folded text is an offset in the
 // text as written, which is what the output keeps.
+//
+// Speed: each line is decoded once into one per-document UTF-32 buffer (as written, folded, and
+// folded without white space), and what the rules ask of a line again and again (sentence end,
+// sub-heading, byline, forbidden title characters) is worked out once per line. The fixed
+// patterns are hand matchers (matchers.hpp says why); only a user-supplied subheading_pattern
+// still runs through ICU.
+#include "matchers.hpp"
+
 #include <bulletin/module.hpp>
 #include <bulletin/text.hpp>
 
 #include <unicode/regex.h>
 #include <unicode/unistr.h>
+#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <cctype>
@@ -30,6 +39,7 @@ namespace {
 using bulletin::Document;
 using bulletin::Severity;
 namespace text = bulletin::text;
+namespace cnb = cn_bulletin;
 
 constexpr const char* kPlugin = "cn.bulletin";
 constexpr std::size_t npos = std::u32string::npos;
@@ -37,7 +47,7 @@ constexpr std::size_t npos = std::u32string::npos;
 // ---------------------------------------------------------------------------------------------
 // Characters and strings
 
-char32_t fold(char32_t c) {
+inline char32_t fold(char32_t c) {
     if (c >= 0xFF01 && c <= 0xFF5E) return c - 0xFEE0;
     if (c == 0x3000) return U' ';
     return c;
@@ -50,32 +60,168 @@ std::u32string fold(std::u32string_view s) {
     return out;
 }
 
-std::u32string u32(std::string_view s) {
-    return text::to_u32(s);
+/// bulletin::text::is_space (Unicode White_Space and U+3000), inline: it is asked of every
+/// character of every line.
+inline bool is_space(char32_t c) {
+    return cnb::white_space(c);
 }
+
+/// A code point and where the next one starts; U+FFFD and `valid` false for an invalid sequence.
+struct Decoded {
+    char32_t c;
+    int32_t next;
+    bool valid;
+};
+
+/// Anything but ASCII and well-formed two- and three-byte sequences: ICU's U8_NEXT, the macro
+/// bulletin::text::to_u32 uses, so invalid sequences become U+FFFD exactly as there.
+Decoded other_code_point(const uint8_t* p, int32_t i, int32_t n) {
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    if (c >= 0) return {static_cast<char32_t>(c), i, true};
+    return {U'\uFFFD', i, false};
+}
+
+/// The code point at p[i] as bulletin::text::to_u32 decodes it. Written by hand so that a
+/// document's lines are decoded into one buffer (not a string each) and CJK text costs a few
+/// instructions a character: well-formed one- to three-byte sequences are decoded here, the rest
+/// by other_code_point.
+[[gnu::always_inline]] inline Decoded next_code_point(const uint8_t* p, int32_t i, int32_t n) {
+    const char32_t b = p[i];
+    if (b < 0x80) return {b, i + 1, true};
+    if ((b & 0xF0) == 0xE0 && i + 2 < n) {
+        const char32_t t1 = p[i + 1] ^ 0x80u, t2 = p[i + 2] ^ 0x80u;
+        const char32_t c = (b & 0x0F) << 12 | t1 << 6 | t2;
+        // Trail bytes 80..BF; no overlong form (< U+0800) and no surrogate.
+        if ((t1 | t2) < 0x40 && c >= 0x800 && (c < 0xD800 || c > 0xDFFF)) return {c, i + 3, true};
+    } else if ((b & 0xE0) == 0xC0 && b >= 0xC2 && i + 1 < n) {
+        const char32_t t1 = p[i + 1] ^ 0x80u;
+        if (t1 < 0x40) return {(b & 0x1F) << 6 | t1, i + 2, true};
+    }
+    return other_code_point(p, i, n);
+}
+
+std::u32string u32(std::string_view s) {
+    std::u32string out;
+    out.reserve(s.size());
+    const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+    for (int32_t i = 0, n = static_cast<int32_t>(s.size()); i < n;) {
+        const Decoded d = next_code_point(p, i, n);
+        out.push_back(d.c);
+        i = d.next;
+    }
+    return out;
+}
+
+/// UTF-32 -> UTF-8 as bulletin::text::to_utf8 (surrogates and values past U+10FFFF become
+/// U+FFFD), appended to `out`: sized once, then written in place.
+void append_utf8(std::string& out, std::u32string_view s) {
+    auto valid = [](char32_t c) { return c < 0xD800 || (c > 0xDFFF && c <= 0x10FFFF); };
+    std::size_t bytes = s.size(); // U+FFFD for invalid values takes three bytes
+    for (char32_t c : s)
+        bytes += (c >= 0x80) + (c >= 0x800) + (c >= 0x10000 && c <= 0x10FFFF);
+    std::size_t at = out.size();
+    out.resize(at + bytes);
+    char* w = out.data() + at;
+    for (char32_t c : s) {
+        if (c < 0x80) {
+            *w++ = static_cast<char>(c);
+            continue;
+        }
+        if (!valid(c)) c = 0xFFFD;
+        if (c < 0x800) {
+            *w++ = static_cast<char>(0xC0 | (c >> 6));
+        } else if (c < 0x10000) {
+            *w++ = static_cast<char>(0xE0 | (c >> 12));
+            *w++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        } else {
+            *w++ = static_cast<char>(0xF0 | (c >> 18));
+            *w++ = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+            *w++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        }
+        *w++ = static_cast<char>(0x80 | (c & 0x3F));
+    }
+}
+
 std::string utf8(std::u32string_view s) {
-    return text::to_utf8(s);
+    std::string out;
+    append_utf8(out, s);
+    return out;
+}
+
+std::u32string_view trim_view(std::u32string_view s) {
+    std::size_t b = 0, e = s.size();
+    while (b < e && is_space(s[b]))
+        ++b;
+    while (e > b && is_space(s[e - 1]))
+        --e;
+    return s.substr(b, e - b);
 }
 
 std::u32string trim(std::u32string_view s) {
-    std::size_t b = 0, e = s.size();
-    while (b < e && text::is_space(s[b]))
-        ++b;
-    while (e > b && text::is_space(s[e - 1]))
-        --e;
-    return std::u32string(s.substr(b, e - b));
+    return std::u32string(trim_view(s));
+}
+
+void append_squeezed(std::u32string& out, std::u32string_view s) {
+    for (char32_t c : s)
+        if (!is_space(c)) out.push_back(c);
 }
 
 std::u32string squeeze(std::u32string_view s) {
     std::u32string out;
-    for (char32_t c : s)
-        if (!text::is_space(c)) out.push_back(c);
+    append_squeezed(out, s);
     return out;
 }
 
 bool contains(std::u32string_view set, char32_t c) {
     return set.find(c) != npos;
 }
+
+/// +1 for an opening bracket "([{《〈【〔", -1 for a closing one ")]}》〉】〕" (folded), else 0.
+inline int bracket(char32_t c) {
+    switch (c) {
+    case U'(':
+    case U'[':
+    case U'{':
+    case U'《':
+    case U'〈':
+    case U'【':
+    case U'〔':
+        return 1;
+    case U')':
+    case U']':
+    case U'}':
+    case U'》':
+    case U'〉':
+    case U'】':
+    case U'〕':
+        return -1;
+    default:
+        return 0;
+    }
+}
+// Character sets as views made once (a literal passed as a view is measured at every call).
+constexpr std::u32string_view kMarkingPunctuation = U"★☆·•、,|/";
+constexpr std::u32string_view kRecipientTrailers = U"。.;；,，、";
+constexpr std::u32string_view kBylineForbidden = U"。,;!?", kNameSeparators = U"、,，/";
+
+/// A parameter's set of characters (terminal_punctuation, ...). The range test first answers
+/// for Han text, which lies above every punctuation set, in one comparison.
+class CharSet {
+public:
+    CharSet() = default;
+    explicit CharSet(std::u32string chars) : chars_(std::move(chars)) {
+        for (char32_t c : chars_) {
+            lo_ = std::min(lo_, c);
+            hi_ = std::max(hi_, c);
+        }
+    }
+    bool has(char32_t c) const { return c >= lo_ && c <= hi_ && contains(chars_, c); }
+
+private:
+    std::u32string chars_;
+    char32_t lo_ = U'\U0010FFFF', hi_ = 0;
+};
 
 bool ends_with(std::u32string_view s, std::u32string_view suffix) {
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -84,42 +230,55 @@ bool ends_with(std::u32string_view s, std::u32string_view suffix) {
 /// Printed width in CJK cells: Han, CJK punctuation and symbols take one cell; ASCII letters and
 /// digits half a cell. ASCII punctuation that NFKC folded from full-width forms ("," from "，")
 /// still took a full cell on the page.
+inline double cells(char32_t c) {
+    if (c >= 0x2000) return 1.0;
+    if (c >= 0x80) return 0.5;
+    switch (c) {
+    case U',':
+    case U':':
+    case U';':
+    case U'(':
+    case U')':
+    case U'!':
+    case U'?':
+    case U'[':
+    case U']':
+    case U'{':
+    case U'}':
+        return 1.0;
+    default:
+        return 0.5;
+    }
+}
 double cells(std::u32string_view s) {
     double width = 0;
-    for (char32_t c : s) {
-        if (c < 0x80)
-            width += contains(U",:;()!?[]{}", c) ? 1.0 : 0.5;
-        else if (c < 0x2000)
-            width += 0.5;
-        else
-            width += 1.0;
-    }
+    for (char32_t c : s)
+        width += cells(c);
     return width;
 }
 
-/// Width of leading white space in cells (an ideographic space is one, an ASCII space half).
-double leading_space(std::u32string_view s) {
-    double width = 0;
-    for (char32_t c : s) {
-        if (!text::is_space(c)) break;
-        width += c == U'\t' ? 2.0 : (c == U' ' || c < 0x80) ? 0.5 : 1.0;
+/// Calls f(field) for each run of non-white space, in order; stops when f returns false.
+/// Returns whether every call returned true.
+template <class F> bool each_field(std::u32string_view s, F f) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && is_space(s[i]))
+            ++i;
+        std::size_t b = i;
+        while (i < s.size() && !is_space(s[i]))
+            ++i;
+        if (i > b && !f(s.substr(b, i - b))) return false;
     }
-    return width;
+    return true;
 }
 
 /// Splits on runs of white space.
 std::vector<std::u32string> fields(std::u32string_view s) {
     std::vector<std::u32string> out;
-    std::u32string cur;
-    for (char32_t c : s) {
-        if (text::is_space(c)) {
-            if (!cur.empty()) out.push_back(std::move(cur));
-            cur.clear();
-        } else {
-            cur.push_back(c);
-        }
-    }
-    if (!cur.empty()) out.push_back(std::move(cur));
+    each_field(s, [&](std::u32string_view f) {
+        out.emplace_back(f);
+        return true;
+    });
     return out;
 }
 
@@ -141,60 +300,43 @@ const std::u32string* ends_with_any(std::u32string_view s,
 }
 
 // ---------------------------------------------------------------------------------------------
-// ICU regular expressions over UTF-32 strings
+// A user-supplied subheading_pattern: ICU, on the folded line
 
-class Regex {
-public:
-    Regex() = default;
-    explicit Regex(const std::string& pattern) {
-        UErrorCode status = U_ZERO_ERROR;
-        UParseError where{};
-        pattern_.reset(
-            icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(pattern), 0, where, status));
-        if (U_FAILURE(status))
-            throw bulletin::Error("cn.bulletin: bad regular expression (offset " +
-                                  std::to_string(where.offset) + "): " + pattern);
-    }
-    using Groups = std::vector<std::u32string>;
-    /// Groups of a match of the whole string (group 0 is the string), or nullopt.
-    std::optional<Groups> match(std::u32string_view s) const { return run(s, true); }
-    /// Groups of a match at the start of the string.
-    std::optional<Groups> prefix(std::u32string_view s) const { return run(s, false); }
-
-private:
-    std::optional<Groups> run(std::u32string_view s, bool whole) const {
-        if (!pattern_) return std::nullopt;
-        UErrorCode status = U_ZERO_ERROR;
-        icu::UnicodeString input = icu::UnicodeString::fromUTF32(
-            reinterpret_cast<const UChar32*>(s.data()), static_cast<int32_t>(s.size()));
-        std::unique_ptr<icu::RegexMatcher> m(pattern_->matcher(input, status));
-        if (U_FAILURE(status)) return std::nullopt;
-        bool found = whole ? m->matches(status) : m->lookingAt(status);
-        if (!found || U_FAILURE(status)) return std::nullopt;
-        Groups groups;
-        for (int32_t g = 0; g <= m->groupCount(); ++g) {
-            std::string part;
-            m->group(g, status).toUTF8String(part);
-            groups.push_back(u32(part));
-        }
-        return groups;
-    }
-    std::shared_ptr<const icu::RegexPattern> pattern_;
-};
-
-std::string alternation(const std::vector<std::u32string>& items) {
-    std::string out;
-    for (const auto& item : items) {
-        if (item.empty()) continue;
-        if (!out.empty()) out += "|";
-        out += "\\Q" + utf8(item) + "\\E";
-    }
-    return out.empty() ? "(?!)" : out;
+std::shared_ptr<const icu::RegexPattern> compile(const std::string& pattern) {
+    UErrorCode status = U_ZERO_ERROR;
+    UParseError where{};
+    std::shared_ptr<const icu::RegexPattern> out(
+        icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(pattern), 0, where, status));
+    if (U_FAILURE(status))
+        throw bulletin::Error("cn.bulletin: bad regular expression (offset " +
+                              std::to_string(where.offset) + "): " + pattern);
+    return out;
 }
 
-// Numerals as they appear in issue numbers and dates.
-constexpr const char* kCnDigit = "〇○零一二三四五六七八九";
-constexpr const char* kCnNumber = "〇○零一二两三四五六七八九十百千";
+/// One matcher per document (a RegexMatcher is not shareable between threads), reset per line.
+class PrefixMatcher {
+public:
+    explicit PrefixMatcher(const icu::RegexPattern* pattern) {
+        if (!pattern) return;
+        UErrorCode status = U_ZERO_ERROR;
+        matcher_.reset(pattern->matcher(status));
+        if (U_FAILURE(status)) matcher_.reset();
+    }
+    /// ICU lookingAt: a match at the start of `s`.
+    bool looking_at(std::u32string_view s) {
+        if (!matcher_) return false;
+        UErrorCode status = U_ZERO_ERROR;
+        input_ = icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(s.data()),
+                                               static_cast<int32_t>(s.size()));
+        matcher_->reset(input_);
+        bool found = matcher_->lookingAt(status);
+        return found && U_SUCCESS(status);
+    }
+
+private:
+    std::unique_ptr<icu::RegexMatcher> matcher_;
+    icu::UnicodeString input_; ///< the matcher refers to it
+};
 
 // ---------------------------------------------------------------------------------------------
 // Configuration: the parameter table, read once
@@ -204,25 +346,27 @@ struct Config {
     std::size_t series_max_chars = 0;
     std::size_t publisher_max_chars = 0;
     std::vector<std::u32string> series_suffixes, publisher_suffixes, marker_words, toc_headings,
-        org_suffixes, author_labels, department_labels, department_suffixes;
+        org_suffixes, author_labels, department_labels, department_suffixes, labels;
+    std::u32string marker_chars; ///< sorted: every character a marking line may contain
     int toc_max_lines = 0;
-    std::u32string toc_bullets;
+    CharSet toc_bullets;
     int title_max_lines = 0;
     std::size_t title_max_chars = 0, title_min_chars = 0;
     bool titles_without_byline = true;
-    std::u32string title_forbidden;
+    CharSet title_forbidden;
     double title_font_ratio = 0;
     bool centered_is_title = true;
     double line_width = 0, indent = 0, width_tolerance = 0, open_tolerance = 0,
            continuation_tolerance = 0;
     bool terminal_ends_paragraph = true;
-    std::u32string terminal, closers;
+    CharSet terminal, closers;
     std::size_t byline_max_chars = 0;
     double distribution_tolerance = 0;
-    std::u32string separators;
+    CharSet separators;
     int header_max_lines = 0;
     std::vector<std::string> paragraph_formats;
-    Regex date, issue, subheading, label, copies, printed, page_number;
+    /// subheading_pattern when it is not the default (which matchers.hpp matches by hand).
+    std::shared_ptr<const icu::RegexPattern> subheading;
 
     explicit Config(const bulletin::Params& p)
         : masthead_max_lines(static_cast<int>(p.integer("masthead_max_lines"))),
@@ -236,6 +380,7 @@ struct Config {
           author_labels(u32_list(p.list("author_labels"))),
           department_labels(u32_list(p.list("department_labels"))),
           department_suffixes(u32_list(p.list("department_suffixes"))),
+          labels(u32_list(p.list("distribution_labels"))),
           toc_max_lines(static_cast<int>(p.integer("toc_max_lines"))),
           toc_bullets(u32(p.string("toc_bullets"))),
           title_max_lines(static_cast<int>(p.integer("title_max_lines"))),
@@ -256,18 +401,12 @@ struct Config {
           separators(fold(u32(p.string("recipient_separators")))),
           header_max_lines(static_cast<int>(p.integer("header_max_lines"))),
           paragraph_formats(p.list("reader_paragraph_formats")) {
-        const std::string d = kCnDigit, n = kCnNumber;
-        date = Regex("([0-9]{4}|[" + d + "]{4})年([0-9]{1,2}|[" + n + "]{1,3})月([0-9]{1,2}|[" + n +
-                     "]{1,3})日");
-        issue = Regex("(?:([0-9]{4}|[" + d + "]{4})年)?(增刊)?第([0-9]{1,4}|[" + n +
-                      "]{1,6})期(?:\\(?总第?([0-9]{1,5}|[" + n + "]{1,8})期\\)?)?");
-        subheading = Regex(p.string("subheading_pattern"));
-        label =
-            Regex("(" + alternation(u32_list(p.list("distribution_labels"))) + ")\\s*:\\s*(.*)");
-        copies = Regex("\\(?(?:共印|印数|印)[0-9" + n + "]+份\\)?");
-        printed = Regex(".{0,40}印发\\)?");
-        page_number = Regex(
-            R"((?:[\-\x{2010}-\x{2015}\x{2212}\x{2500}~\x{301C}]+\s*[0-9]{1,4}\s*[\-\x{2010}-\x{2015}\x{2212}\x{2500}~\x{301C}]+|第\s*[0-9]{1,4}\s*页(?:\s*[,/]?\s*共\s*[0-9]{1,4}\s*页)?))");
+        const std::string pattern = p.string("subheading_pattern");
+        if (pattern != cnb::kSubheadingPattern) subheading = compile(pattern);
+        marker_chars = kMarkingPunctuation;
+        for (const auto& word : marker_words)
+            marker_chars += word;
+        std::sort(marker_chars.begin(), marker_chars.end());
     }
 };
 
@@ -275,15 +414,52 @@ struct Config {
 // Lines as the segmenter sees them
 
 struct Ln {
-    std::u32string raw;     ///< as written, trimmed
-    std::u32string folded;  ///< fold(raw)
-    std::u32string key;     ///< folded without white space, for matching
-    double width = 0;       ///< cells of raw
-    double indent = 0;      ///< cells of leading white space (or a layout indent); 0 when none
-    int page = 0, line = 0; ///< 1-based, for diagnostics
-    int page_pos = 0;       ///< 0-based among the page's non-empty lines
+    std::u32string_view raw;    ///< as written, trimmed
+    std::u32string_view folded; ///< fold(raw)
+    std::u32string_view key;    ///< folded without white space, for matching
+    std::string_view utf8;      ///< raw in the reader's UTF-8, when `exact`
+    bool exact = false;         ///< the line was valid UTF-8: utf8 is what to_utf8(raw) gives
+    double width = 0;           ///< cells of raw
+    double indent = 0;          ///< cells of leading white space (or a layout indent); 0 when none
+    int page = 0, line = 0;     ///< 1-based, for diagnostics
+    int page_pos = 0;           ///< 0-based among the page's non-empty lines
     bool ends_paragraph = false;
     const bulletin::LineLayout* layout = nullptr;
+    // The line's shape, worked out once (the rules ask several times per line).
+    bool terminal = false;     ///< ends a sentence (closing punctuation after it ignored)
+    bool subheading = false;   ///< starts like "一、", "（一）", "1."
+    bool forbidden = false;    ///< has a title_forbidden character
+    bool whole_byline = false; ///< is a byline in brackets
+    bool byline_end = false;   ///< ends with a byline (whole or glued after a sentence)
+};
+
+/// Lines joined into a title or paragraph, in UTF-32 for the rules and in UTF-8 for the output at
+/// once: the UTF-8 is the lines' own bytes (what to_utf8 would give back for valid UTF-8), so the
+/// text is not encoded again; a line that was not valid UTF-8 makes take_utf8 encode instead.
+struct Joined {
+    std::u32string u32;
+    std::string u8;
+    bool exact = true;
+
+    void append(const Ln& l) {
+        // No space between CJK characters; one between two Latin words.
+        if (!u32.empty() && !l.raw.empty() && u32.back() < 0x80 && l.raw.front() < 0x80 &&
+            std::isalnum(static_cast<int>(u32.back())) &&
+            std::isalnum(static_cast<int>(l.raw.front()))) {
+            u32.push_back(U' ');
+            u8.push_back(' ');
+        }
+        u32 += l.raw;
+        u8 += l.utf8;
+        exact = exact && l.exact;
+    }
+    /// The UTF-8 text, in a string of its own size (the buffers keep theirs for the next text).
+    std::string take_utf8() const { return exact ? u8 : utf8(u32); }
+    void clear() {
+        u32.clear();
+        u8.clear();
+        exact = true;
+    }
 };
 
 std::optional<int> number(std::u32string_view s) {
@@ -294,10 +470,10 @@ std::optional<int> number(std::u32string_view s) {
 }
 
 /// ISO date of a "2023年4月24日" or "二〇二三年六月十五日" key.
-std::optional<std::string> iso_date(const Regex& re, std::u32string_view key) {
-    auto g = re.match(key);
+std::optional<std::string> iso_date(std::u32string_view key) {
+    auto g = cnb::match_date(key);
     if (!g) return std::nullopt;
-    auto y = number((*g)[1]), m = number((*g)[2]), d = number((*g)[3]);
+    auto y = number(g->year), m = number(g->month), d = number(g->day);
     if (!y || !m || !d || *m < 1 || *m > 12 || *d < 1 || *d > 31 || *y < 1900 || *y > 2200)
         return std::nullopt;
     char buf[16];
@@ -305,16 +481,16 @@ std::optional<std::string> iso_date(const Regex& re, std::u32string_view key) {
     return std::string(buf);
 }
 
-std::optional<bulletin::IssueNumber> parse_issue(const Regex& re, std::u32string_view key) {
-    auto g = re.match(key);
+std::optional<bulletin::IssueNumber> parse_issue(std::u32string_view key) {
+    auto g = cnb::match_issue(key);
     if (!g) return std::nullopt;
     bulletin::IssueNumber issue;
-    auto n = number((*g)[3]);
+    auto n = number(g->number);
     if (!n) return std::nullopt;
     issue.number = *n;
-    if (auto total = number((*g)[4])) issue.total = *total;
-    if (auto year = number((*g)[1])) issue.year = *year;
-    issue.supplement = !(*g)[2].empty();
+    if (auto total = number(g->total)) issue.total = *total;
+    if (auto year = number(g->year)) issue.year = *year;
+    issue.supplement = !g->supplement.empty();
     return issue;
 }
 
@@ -323,13 +499,16 @@ std::optional<bulletin::IssueNumber> parse_issue(const Regex& re, std::u32string
 
 class Segmentation {
 public:
-    Segmentation(const Config& cfg, Document& doc) : cfg_(cfg), doc_(doc) {}
+    Segmentation(const Config& cfg, Document& doc)
+        : cfg_(cfg), doc_(doc), subheading_(cfg.subheading.get()) {}
 
     void run() {
         collect_lines();
         std::size_t begin = parse_masthead();
+        if (doc_.masthead.series) series_ = squeeze(fold(u32(*doc_.masthead.series)));
         begin = parse_toc(begin);
         std::size_t dist = find_distribution(begin);
+        body_.reserve(dist - std::min(begin, dist));
         for (std::size_t k = begin; k < dist; ++k) {
             const Ln& l = lines_[k];
             if (is_page_header(l)) {
@@ -337,6 +516,7 @@ public:
                 continue;
             }
             if (is_marker(l.key) || is_copies(l)) continue; // kept in metadata
+            shape(lines_[k]);
             body_.push_back(&l);
         }
         measure();
@@ -356,22 +536,29 @@ private:
     // --- lines -------------------------------------------------------------------------------
 
     void collect_lines() {
+        // One buffer for the document, allocated once, so the lines' views stay valid.
+        std::size_t bytes = 0, count = 0;
+        for (const auto& page : doc_.pages) {
+            count += page.lines.size();
+            for (const auto& line : page.lines)
+                bytes += line.text.size();
+        }
+        // Room for each line as written, folded and squeezed: at most one code point per byte.
+        text_ = std::make_unique_for_overwrite<char32_t[]>(3 * bytes);
+        char32_t* w = text_.get();
+        lines_.reserve(count);
         for (const auto& page : doc_.pages) {
             int pos = 0, index = 0;
             for (const auto& line : page.lines) {
                 ++index;
-                std::u32string all = u32(line.text);
                 Ln l;
-                l.raw = trim(all);
-                if (l.raw.empty()) continue;
-                l.folded = fold(l.raw);
-                l.key = squeeze(l.folded);
-                if (cfg_.page_number.match(l.key)) { // "— 3 —" from any reader
+                double lead = 0;
+                if (!scan(line.text, w, l, lead)) continue;
+                w += 3 * line.text.size();
+                if (cnb::match_page_number(l.key)) { // "— 3 —" from any reader
                     dropped_.push_back(utf8(l.raw));
                     continue;
                 }
-                l.width = cells(l.raw);
-                double lead = leading_space(all);
                 l.indent = lead >= 1.0 ? lead : 0.0;
                 if (line.layout.indent > 0 && l.indent == 0) l.indent = cfg_.indent;
                 l.page =
@@ -380,12 +567,93 @@ private:
                 l.page_pos = pos++;
                 l.ends_paragraph = line.ends_paragraph;
                 l.layout = &line.layout;
-                lines_.push_back(std::move(l));
+                lines_.push_back(l);
             }
         }
         const auto& formats = cfg_.paragraph_formats;
         reader_paragraphs_ =
             std::find(formats.begin(), formats.end(), doc_.source.format) != formats.end();
+    }
+
+    /// One pass over a line's UTF-8: decodes it to `out` (room for 3 × its bytes) as written,
+    /// folded and without white space (raw, folded and key), trims it, and measures its width and
+    /// its leading white space (an ideographic space is a cell, an ASCII space half, a tab two).
+    /// False for a blank line.
+    static bool scan(std::string_view bytes, char32_t* out, Ln& l, double& lead) {
+        const std::size_t size = bytes.size();
+        const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
+        const auto n = static_cast<int32_t>(size);
+        bool exact = true;
+        int32_t i = 0, begin = 0;
+        Decoded d{};
+        while (i < n) { // leading white space
+            d = next_code_point(p, i, n);
+            exact = exact && d.valid;
+            begin = i;
+            i = d.next;
+            if (!is_space(d.c)) break;
+            lead += d.c == U'\t' ? 2.0 : d.c < 0x80 ? 0.5 : 1.0;
+        }
+        if (i == 0 || is_space(d.c)) return false; // blank
+        char32_t *const raw = out, *const folded = out + size, *const key = out + 2 * size;
+        std::size_t j = 0, k = 0, end = 0;
+        double width = 0;
+        for (char32_t c = d.c;;) {
+            if (c > 0x3000 && c < 0xFF01) { // CJK: itself folded, no space, one cell
+                raw[j] = folded[j] = key[k++] = c;
+                end = ++j;
+                width += 1.0;
+            } else {
+                const char32_t f = fold(c);
+                raw[j] = c;
+                folded[j++] = f;
+                width += cells(c);
+                if (!is_space(c)) {
+                    key[k++] = f;
+                    end = j;
+                }
+            }
+            if (i >= n) break;
+            d = next_code_point(p, i, n);
+            exact = exact && d.valid;
+            c = d.c;
+            i = d.next;
+        }
+        // Trailing white space is trimmed. Widths are multiples of half a cell, so subtracting
+        // is exact: the same width as summing cells(raw). A valid line's bytes end before the
+        // UTF-8 of that white space.
+        std::size_t tail_bytes = 0;
+        for (std::size_t t = end; t < j; ++t) {
+            width -= cells(raw[t]);
+            tail_bytes += raw[t] < 0x80 ? 1 : raw[t] < 0x800 ? 2 : 3; // white space is BMP
+        }
+        l.width = width;
+        l.raw = std::u32string_view(raw, end);
+        l.folded = std::u32string_view(folded, end);
+        l.key = std::u32string_view(key, k);
+        if (exact) {
+            // Valid UTF-8 round-trips through UTF-32: the line's own bytes are the output.
+            const auto b = static_cast<std::size_t>(begin);
+            l.utf8 = bytes.substr(b, size - tail_bytes - b);
+            l.exact = true;
+        }
+        return true;
+    }
+
+    /// What the rules ask of a body line, once.
+    void shape(Ln& l) {
+        std::u32string_view s = l.folded;
+        while (!s.empty() && cfg_.closers.has(s.back()))
+            s.remove_suffix(1);
+        l.terminal = !s.empty() && cfg_.terminal.has(s.back());
+        l.subheading = cfg_.subheading ? subheading_.looking_at(l.folded)
+                                       : cnb::match_default_subheading(l.folded);
+        l.forbidden = std::any_of(l.folded.begin(), l.folded.end(),
+                                  [&](char32_t c) { return cfg_.title_forbidden.has(c); });
+        if (auto b = trailing_byline(l.raw)) {
+            l.byline_end = true;
+            l.whole_byline = b->first == 0;
+        }
     }
 
     void diagnose(const Ln& l, const std::string& message, Severity severity = Severity::Warning) {
@@ -398,6 +666,11 @@ private:
 
     bool is_marker(std::u32string_view key) const {
         if (key.empty()) return false;
+        // Removing words only removes characters: a character in no marker word and not in the
+        // allowed punctuation stays, so the line is no marking (most lines stop at the first).
+        for (char32_t c : key)
+            if (!std::binary_search(cfg_.marker_chars.begin(), cfg_.marker_chars.end(), c))
+                return false;
         std::u32string rest(key);
         bool removed = false;
         for (const auto& word : cfg_.marker_words) {
@@ -407,14 +680,14 @@ private:
             }
         }
         for (char32_t c : rest)
-            if (!contains(U"★☆·•、,|/", c)) return false;
+            if (!contains(kMarkingPunctuation, c)) return false;
         return removed;
     }
 
     Kind classify(std::u32string_view key) const {
         if (key.empty()) return Kind::None;
-        if (iso_date(cfg_.date, key)) return Kind::Date;
-        if (parse_issue(cfg_.issue, key)) return Kind::Issue;
+        if (iso_date(key)) return Kind::Date;
+        if (parse_issue(key)) return Kind::Issue;
         if (is_marker(key)) return Kind::Marker;
         for (const auto& heading : cfg_.toc_headings)
             if (key == heading) return Kind::Toc;
@@ -434,11 +707,11 @@ private:
         std::u32string key = squeeze(fold(raw));
         switch (kind) {
         case Kind::Date:
-            m.date = iso_date(cfg_.date, key);
+            m.date = iso_date(key);
             m.date_text = utf8(trim(raw));
             break;
         case Kind::Issue:
-            m.issue = parse_issue(cfg_.issue, key);
+            m.issue = parse_issue(key);
             break;
         case Kind::Publisher: {
             std::u32string name = squeeze(raw);
@@ -543,14 +816,14 @@ private:
         std::size_t first_end = 0, entries_at_first_end = 0; // a reader's paragraph end
         for (; j < lines_.size() && static_cast<int>(j - i) <= cfg_.toc_max_lines; ++j) {
             const Ln& l = lines_[j];
-            const std::u32string& key = l.key;
+            std::u32string_view key = l.key;
             if (first_end == 0 && j > i + 1 && lines_[j - 1].ends_paragraph) {
                 first_end = j;
                 entries_at_first_end = toc_.size();
             }
-            if (!key.empty() && contains(cfg_.toc_bullets, key.front())) { // an entry
+            if (!key.empty() && cfg_.toc_bullets.has(key.front())) { // an entry
                 bullets = true;
-                toc_.push_back(key.substr(1));
+                toc_.emplace_back(key.substr(1));
                 continue;
             }
             // Not a bullet: the first title, the end of the table, or more of an entry.
@@ -562,7 +835,7 @@ private:
             if (bullets)
                 toc_.back() += key;
             else
-                toc_.push_back(key); // a table without bullets: one entry per line
+                toc_.emplace_back(key); // a table without bullets: one entry per line
         }
         // A table without bullets whose entries never began a title: trust the first paragraph
         // end the reader marked, if any.
@@ -589,37 +862,34 @@ private:
 
     /// A running header at the top of a later page: the series name, the issue, or both.
     bool is_page_header(const Ln& l) const {
-        const auto& m = doc_.masthead;
-        std::u32string series = m.series ? squeeze(fold(u32(*m.series))) : std::u32string{};
-        if (!series.empty() && l.key == series) return true;
+        if (!series_.empty() && l.key == series_) return true;
         if (l.page <= 1 || l.page_pos >= cfg_.header_max_lines) return false;
-        if (parse_issue(cfg_.issue, l.key)) return true;
-        auto parts = fields(l.folded);
-        if (parts.size() < 2) return false;
-        return std::all_of(parts.begin(), parts.end(), [&](const auto& part) {
-            auto key = squeeze(part);
-            return (!series.empty() && key == series) || parse_issue(cfg_.issue, key) ||
-                   iso_date(cfg_.date, key);
+        if (parse_issue(l.key)) return true;
+        std::size_t parts = 0;
+        bool all = each_field(l.folded, [&](std::u32string_view key) {
+            ++parts;
+            return (!series_.empty() && key == series_) || parse_issue(key) || iso_date(key);
         });
+        return all && parts >= 2;
     }
 
-    bool is_copies(const Ln& l) const { return cfg_.copies.match(l.key).has_value(); }
+    bool is_copies(const Ln& l) const { return cnb::match_copies(l.key); }
 
     // --- distribution ----------------------------------------------------------------------------
 
     std::size_t find_distribution(std::size_t from) const {
         for (std::size_t k = from; k < lines_.size(); ++k)
-            if (cfg_.label.match(lines_[k].folded)) return k;
+            if (cnb::match_label(lines_[k].folded, cfg_.labels)) return k;
         return lines_.size();
     }
 
     void parse_distribution(std::size_t from) {
         struct Piece {
-            std::u32string text;
+            std::u32string_view text;
             double width;
         };
         struct Block {
-            std::u32string label;
+            std::u32string_view label;
             std::vector<Piece> pieces;
         };
         std::vector<Block> blocks;
@@ -635,11 +905,11 @@ private:
                 doc_.metadata["copies"] = utf8(l.raw);
                 continue;
             }
-            if (auto g = cfg_.label.match(l.folded)) {
-                std::u32string rest = l.raw.substr(l.raw.size() - (*g)[2].size());
-                blocks.push_back({l.raw.substr(0, (*g)[1].size()), {}});
+            if (auto g = cnb::match_label(l.folded, cfg_.labels)) {
+                std::u32string_view rest = l.raw.substr(g->rest);
+                blocks.push_back({l.raw.substr(0, g->label), {}});
                 if (!rest.empty()) blocks.back().pieces.push_back({rest, cells(rest)});
-            } else if (cfg_.printed.match(l.key)) {
+            } else if (cnb::match_printed(l.key)) {
                 doc_.metadata["printed"] = utf8(l.raw);
                 continue;
             } else if (!blocks.empty()) {
@@ -654,8 +924,7 @@ private:
         for (const auto& block : blocks) {
             bulletin::DistributionBlock out;
             out.label = utf8(block.label);
-            for (auto& r : split_recipients(block.pieces, widest))
-                out.recipients.push_back(utf8(r));
+            out.recipients = split_recipients(block.pieces, widest);
             doc_.distribution.push_back(std::move(out));
         }
     }
@@ -664,45 +933,43 @@ private:
     /// unless the line was full (within distribution_width_tolerance of the widest distribution
     /// line: it wrapped inside a name) or a bracket is still open.
     template <class Pieces>
-    std::vector<std::u32string> split_recipients(const Pieces& pieces, double widest) const {
+    std::vector<std::string> split_recipients(const Pieces& pieces, double widest) const {
         constexpr char32_t kBreak = U'\x1F';
         std::u32string joined;
         int depth = 0;
         for (std::size_t i = 0; i < pieces.size(); ++i) {
-            const std::u32string& t = pieces[i].text;
-            for (char32_t c : fold(t)) {
-                if (contains(U"([{《〈【〔", c)) ++depth;
-                if (contains(U")]}》〉】〕", c) && depth > 0) --depth;
+            std::u32string_view t = pieces[i].text;
+            for (char32_t raw : t) {
+                int b = bracket(fold(raw));
+                if (b > 0) ++depth;
+                if (b < 0 && depth > 0) --depth;
             }
             joined += t;
             if (i + 1 == pieces.size()) break;
-            bool wrapped = depth > 0 || contains(cfg_.separators, fold(t.back())) ||
+            bool wrapped = depth > 0 || cfg_.separators.has(fold(t.back())) ||
                            pieces[i].width >= widest - cfg_.distribution_tolerance;
             if (!wrapped) joined.push_back(kBreak);
         }
-        std::vector<std::u32string> out;
-        std::u32string cur;
+        std::vector<std::string> out;
+        std::size_t start = 0; // of the current recipient in joined
         depth = 0;
-        auto flush = [&] {
-            std::u32string item = trim(cur);
-            while (!item.empty() && contains(U"。.;；,，、", item.back()))
-                item.pop_back();
-            if (!item.empty()) out.push_back(item);
-            cur.clear();
+        auto flush = [&](std::size_t end) {
+            auto item = trim_view(std::u32string_view(joined).substr(start, end - start));
+            while (!item.empty() && contains(kRecipientTrailers, item.back()))
+                item.remove_suffix(1);
+            if (!item.empty()) out.push_back(utf8(item));
+            start = end + 1;
         };
         for (std::size_t i = 0; i < joined.size(); ++i) {
             char32_t c = joined[i], f = fold(c);
-            if (contains(U"([{《〈【〔", f)) ++depth;
-            if (contains(U")]}》〉】〕", f) && depth > 0) --depth;
+            int b = bracket(f);
+            if (b > 0) ++depth;
+            if (b < 0 && depth > 0) --depth;
             bool wide_space =
                 c == U'\x3000' || (c == U' ' && i + 1 < joined.size() && joined[i + 1] == U' ');
-            if (c == kBreak || (depth == 0 && (contains(cfg_.separators, f) || wide_space))) {
-                flush();
-                continue;
-            }
-            cur.push_back(c);
+            if (c == kBreak || (depth == 0 && (cfg_.separators.has(f) || wide_space))) flush(i);
         }
-        flush();
+        flush(joined.size());
         return out;
     }
 
@@ -744,14 +1011,10 @@ private:
 
     // --- line shapes ---------------------------------------------------------------------------
 
-    bool terminal(const Ln& l) const {
-        std::u32string_view s = l.folded;
-        while (!s.empty() && contains(cfg_.closers, s.back()))
-            s.remove_suffix(1);
-        return !s.empty() && contains(cfg_.terminal, s.back());
-    }
-
-    bool subheading(const Ln& l) const { return cfg_.subheading.prefix(l.folded).has_value(); }
+    // Worked out once per line by shape().
+    static bool terminal(const Ln& l) { return l.terminal; }
+    static bool subheading(const Ln& l) { return l.subheading; }
+    static bool whole_byline(const Ln& l) { return l.whole_byline; }
 
     /// Reaches the width a line of its kind has when the text wrapped after it.
     bool full(const Ln& l, bool first) const {
@@ -778,8 +1041,7 @@ private:
         if (terminal(l) || subheading(l) || whole_byline(l)) return false;
         if (l.key.size() > cfg_.title_max_chars) return false;
         if (width_ > 0 && l.width > width_ + cfg_.width_tolerance) return false;
-        return std::none_of(l.folded.begin(), l.folded.end(),
-                            [&](char32_t c) { return contains(cfg_.title_forbidden, c); });
+        return !l.forbidden;
     }
 
     /// "——副标题" (or "--" where a dash was folded or typed).
@@ -803,7 +1065,7 @@ private:
         if (l.ends_paragraph || k + 1 >= body_.size()) return true;
         if (reader_paragraphs_) return false; // the reader marks every paragraph end
         const Ln& next = *body_[k + 1];
-        if (starts_block(next) || trailing_byline(l.raw)) return true;
+        if (starts_block(next) || l.byline_end) return true;
         if (!full(l, first)) return true;
         if (!terminal(l)) return false;
         // A full line ending a sentence: the next line's width tells whether it continues.
@@ -828,7 +1090,7 @@ private:
         std::u32string key = squeeze(folded);
         if (key.empty() || key.size() > cfg_.byline_max_chars) return std::nullopt;
         if (std::any_of(folded.begin(), folded.end(),
-                        [](char32_t c) { return contains(U"。,;!?", c); }))
+                        [](char32_t c) { return contains(kBylineForbidden, c); }))
             return std::nullopt;
         bulletin::Byline b;
         b.text = utf8(inner);
@@ -836,7 +1098,7 @@ private:
             std::vector<std::string> out;
             std::u32string cur;
             for (char32_t c : s) {
-                if (text::is_space(c) || contains(U"、,，/", c)) {
+                if (text::is_space(c) || contains(kNameSeparators, c)) {
                     if (!cur.empty()) out.push_back(utf8(cur));
                     cur.clear();
                 } else {
@@ -917,21 +1179,17 @@ private:
     trailing_byline(std::u32string_view s) const {
         auto b = last_bracket(s);
         if (!b) return std::nullopt;
-        std::u32string before = trim(s.substr(0, b->first));
+        std::u32string_view before = trim_view(s.substr(0, b->first));
         if (!before.empty()) {
-            std::u32string tail = fold(before);
-            while (!tail.empty() && contains(cfg_.closers, tail.back()))
-                tail.pop_back();
-            if (tail.empty() || !contains(cfg_.terminal, tail.back())) return std::nullopt;
+            // The text before it ends a sentence (closing punctuation after the end ignored).
+            std::size_t end = before.size();
+            while (end > 0 && cfg_.closers.has(fold(before[end - 1])))
+                --end;
+            if (end == 0 || !cfg_.terminal.has(fold(before[end - 1]))) return std::nullopt;
         }
         auto byline = parse_byline(s.substr(b->first + 1, b->second - b->first - 1));
         if (!byline) return std::nullopt;
         return std::make_pair(b->first, std::move(*byline));
-    }
-
-    bool whole_byline(const Ln& l) const {
-        auto b = trailing_byline(l.raw);
-        return b && b->first == 0;
     }
 
     // --- articles ------------------------------------------------------------------------------
@@ -979,17 +1237,8 @@ private:
         return j - k;
     }
 
-    static void append_line(std::u32string& to, std::u32string_view line) {
-        // No space between CJK characters; one between two Latin words.
-        if (!to.empty() && !line.empty() && to.back() < 0x80 && line.front() < 0x80 &&
-            std::isalnum(static_cast<int>(to.back())) &&
-            std::isalnum(static_cast<int>(line.front())))
-            to.push_back(U' ');
-        to += line;
-    }
-
-    void start_article(std::u32string title) {
-        doc_.articles.push_back({utf8(title), {}, std::nullopt});
+    void start_article(std::string title) {
+        doc_.articles.push_back({std::move(title), {}, std::nullopt});
     }
 
     void set_byline(bulletin::Byline byline, const Ln& where) {
@@ -1004,40 +1253,41 @@ private:
     }
 
     /// Ends a paragraph: a whole-bracket byline, a byline glued to its end, or a paragraph.
-    void finish_paragraph(std::u32string text, const Ln& first_line) {
-        if (text.empty()) return;
-        if (auto b = trailing_byline(text)) {
-            std::u32string before = trim(std::u32string_view(text).substr(0, b->first));
-            if (!before.empty()) add_paragraph(std::move(before), first_line);
+    void finish_paragraph(Joined& text, const Ln& first_line) {
+        if (text.u32.empty()) return;
+        if (auto b = trailing_byline(text.u32)) {
+            std::u32string_view before =
+                trim_view(std::u32string_view(text.u32).substr(0, b->first));
+            if (!before.empty()) add_paragraph(utf8(before), first_line);
             set_byline(std::move(b->second), first_line);
             return;
         }
-        add_paragraph(std::move(text), first_line);
+        add_paragraph(text.take_utf8(), first_line);
     }
 
-    void add_paragraph(std::u32string text, const Ln& first_line) {
+    void add_paragraph(std::string text, const Ln& first_line) {
         if (doc_.articles.empty() || expect_title_) {
             diagnose(first_line, "text without a title; kept as an untitled article");
             start_article({});
             expect_title_ = false;
         }
-        doc_.articles.back().paragraphs.push_back(utf8(text));
+        doc_.articles.back().paragraphs.push_back(std::move(text));
     }
 
     void segment_articles() {
         expect_title_ = true;
         bool after_sentence = true; // the previous paragraph ended a sentence (or none yet)
-        std::u32string para;
+        Joined para;
         const Ln* para_first = nullptr;
         bool first_line = true;
         for (std::size_t k = 0; k < body_.size(); ++k) {
             const Ln& l = *body_[k];
             if (!para_first) {
                 if (std::size_t t = title_lines(k, expect_title_, after_sentence)) {
-                    std::u32string title;
+                    Joined title;
                     for (std::size_t j = k; j < k + t; ++j)
-                        append_line(title, body_[j]->raw);
-                    start_article(std::move(title));
+                        title.append(*body_[j]);
+                    start_article(title.take_utf8());
                     expect_title_ = false;
                     after_sentence = false;
                     k += t - 1;
@@ -1046,10 +1296,10 @@ private:
                 para_first = &l;
                 first_line = true;
             }
-            append_line(para, l.raw);
+            para.append(l);
             if (ends_paragraph(k, first_line)) {
                 after_sentence = terminal(l);
-                finish_paragraph(std::move(para), *para_first);
+                finish_paragraph(para, *para_first);
                 para.clear();
                 para_first = nullptr;
             }
@@ -1063,6 +1313,10 @@ private:
 
     const Config& cfg_;
     Document& doc_;
+    PrefixMatcher subheading_; ///< a user-supplied subheading_pattern
+    /// Every line's text, folded text and key (the views of Ln).
+    std::unique_ptr<char32_t[]> text_;
+    std::u32string series_; ///< the masthead's series as a key, for running headers
     std::vector<Ln> lines_;
     std::vector<const Ln*> body_;
     std::vector<std::u32string> toc_;
@@ -1156,10 +1410,7 @@ constexpr bulletin::ParamSpec kParams[] = {
      "Characters that end a sentence."},
     {"closing_punctuation", ParamType::String, "”’」』）)》】", false,
      "Characters that may follow the sentence end (\"转变。”\")."},
-    {"subheading_pattern", ParamType::String,
-     "(?:[一二三四五六七八九十]{1,3}、|\\([一二三四五六七八九十]{1,3}\\)|[0-9]{1,2}[、.](?![0-9])|["
-     "①-⑳])",
-     false,
+    {"subheading_pattern", ParamType::String, cnb::kSubheadingPattern, false,
      "ICU regular expression matching the start of a numbered sub-heading (\"一、主要做法\", "
      "\"（一）\", \"1.\"): such a line starts a paragraph of the article, never a new article. "
      "Matched against the line with full-width forms folded to ASCII."},
