@@ -1,35 +1,39 @@
 // jsonl exporter: one JSON object per article, one per line, with the bulletin's masthead
 // repeated on every line so each line stands alone (search engines, pandas.read_json(lines=True)).
+#include <bulletin/json.hpp>
 #include <bulletin/module.hpp>
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace {
 
-using nlohmann::json;
+// Distinct normalized values of one entity type, in document order.
+struct TypeValues {
+    std::string_view type;
+    std::vector<std::string_view> values;
+};
 
-json optional(const std::optional<std::string>& value) {
-    return value ? json(*value) : json(nullptr);
-}
-
-// Values of the article's entities grouped by type, in document order, without repeats. The
+// The values of the article's entities grouped by type, types in byte order (the order the
+// keys had when this exporter used nlohmann::json, kept so the files did not change). The
 // common types are always present so every line has the same columns.
-json entity_values(const bulletin::Document& doc, int article) {
-    json by_type = {{"person", json::array()},
-                    {"place", json::array()},
-                    {"date", json::array()},
-                    {"organization", json::array()}};
+void group_entities(const bulletin::Document& doc, int article, std::vector<TypeValues>& groups) {
+    groups.clear();
+    for (std::string_view type : {"date", "organization", "person", "place"})
+        groups.push_back({type, {}});
     for (const auto& e : doc.entities) {
         if (e.article != article) continue;
-        auto& values = by_type[e.type];
-        if (values.is_null()) values = json::array();
-        const auto& value = e.value.empty() ? e.text : e.value;
-        if (std::find(values.begin(), values.end(), value) == values.end()) values.push_back(value);
+        auto group =
+            std::lower_bound(groups.begin(), groups.end(), std::string_view(e.type),
+                             [](const TypeValues& g, std::string_view t) { return g.type < t; });
+        if (group == groups.end() || group->type != e.type)
+            group = groups.insert(group, TypeValues{e.type, {}});
+        std::string_view value = e.value.empty() ? e.text : e.value;
+        if (std::find(group->values.begin(), group->values.end(), value) == group->values.end())
+            group->values.push_back(value);
     }
-    return by_type;
 }
 
 class JsonlExporter final : public bulletin::Exporter {
@@ -39,31 +43,64 @@ public:
     void write(const bulletin::Document& doc, bulletin::Context& ctx) override {
         const auto& m = doc.masthead;
         std::string out;
+        std::size_t size = 0;
+        for (const auto& article : doc.articles) {
+            size += 512 + article.title.size();
+            for (const auto& p : article.paragraphs)
+                size += p.size() + 2;
+        }
+        out.reserve(size);
+        // Invalid UTF-8 is replaced rather than aborting the export of a whole bulletin.
+        bulletin::json::Writer w(out);
+        std::string text;
+        std::vector<TypeValues> groups;
         for (std::size_t i = 0; i < doc.articles.size(); ++i) {
             const auto& article = doc.articles[i];
-            std::string text;
-            for (const auto& p : article.paragraphs)
-                text += (text.empty() ? "" : "\n") + p;
-            json line = {
-                {"schema", "bulletin/1+jsonl"},
-                {"source_path", doc.source.path},
-                {"source_sha256", doc.source.sha256},
-                {"series", optional(m.series)},
-                {"issue_number", m.issue ? json(m.issue->number) : json(nullptr)},
-                {"issue_total", m.issue && m.issue->total ? json(*m.issue->total) : json(nullptr)},
-                {"publisher", optional(m.publisher)},
-                {"date", optional(m.date)},
-                {"article", i},
-                {"articles", doc.articles.size()},
-                {"title", article.title},
-                {"text", text},
-                {"byline_department",
-                 article.byline ? optional(article.byline->department) : json(nullptr)},
-                {"byline_authors", article.byline ? json(article.byline->authors) : json::array()},
-                {"entities", entity_values(doc, static_cast<int>(i))},
-            };
-            // Invalid UTF-8 is replaced rather than aborting the export of a whole bulletin.
-            out += line.dump(-1, ' ', false, json::error_handler_t::replace);
+            text.clear();
+            for (const auto& p : article.paragraphs) {
+                if (!text.empty()) text += '\n';
+                text += p;
+            }
+            group_entities(doc, static_cast<int>(i), groups);
+            // Keys in byte order, as nlohmann::json wrote them.
+            w.begin_object().member("article", i).member("articles", doc.articles.size());
+            w.key("byline_authors").begin_array();
+            if (article.byline)
+                for (const auto& author : article.byline->authors)
+                    w.value(author);
+            w.end_array();
+            w.key("byline_department");
+            if (article.byline)
+                w.value(article.byline->department);
+            else
+                w.value(nullptr);
+            w.member("date", m.date);
+            w.key("entities").begin_object();
+            for (const auto& group : groups) {
+                w.key(group.type).begin_array();
+                for (auto value : group.values)
+                    w.value(value);
+                w.end_array();
+            }
+            w.end_object();
+            w.key("issue_number");
+            if (m.issue)
+                w.value(m.issue->number);
+            else
+                w.value(nullptr);
+            w.key("issue_total");
+            if (m.issue && m.issue->total)
+                w.value(*m.issue->total);
+            else
+                w.value(nullptr);
+            w.member("publisher", m.publisher)
+                .member("schema", "bulletin/1+jsonl")
+                .member("series", m.series)
+                .member("source_path", doc.source.path)
+                .member("source_sha256", doc.source.sha256)
+                .member("text", text)
+                .member("title", article.title)
+                .end_object();
             out += '\n';
         }
         auto path = ctx.output_path(path_, doc);
