@@ -3,7 +3,10 @@
 #include "support/plugins.hpp"
 
 #include <gtest/gtest.h>
+#include <unicode/regex.h>
 
+#include <memory>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -186,6 +189,142 @@ TEST(TextReaderLayout, IndentsAreKeptForTheSegmenter) {
     auto doc = read("标题\n\xE3\x80\x80\xE3\x80\x80正文第一行\n正文第二行\n");
     EXPECT_EQ(doc.metadata["text.page_breaks"], "none");
     EXPECT_EQ(texts(doc)[1], "\xE3\x80\x80\xE3\x80\x80正文第一行");
+}
+
+TEST(TextReaderLayout, PageNumberForms) {
+    // Each line alone between two text lines: dropped (and its page closed) or kept.
+    auto dropped = [](const std::string& line) {
+        auto doc = read("正文甲\n" + line + "\n正文乙\n");
+        return texts(doc) == std::vector<std::string>{"正文甲", "正文乙"};
+    };
+    for (const char* line : {"— 3 —",
+                             "－3－",
+                             "- 3 -",
+                             "-3-",
+                             "~5~",
+                             "〜5〜",
+                             "──12──",
+                             "‐7‐",
+                             "―7―",
+                             "−4−",
+                             "－１２－",
+                             "  — 1234 —  ",
+                             "\xE3\x80\x80— 3 —\xE3\x80\x80",
+                             "第3页",
+                             "第 3 页",
+                             "第3页 共4页",
+                             "第3页，共4页",
+                             "第3页,共4页",
+                             "第3页/共4页",
+                             "第 3 页 共 4 页 "}) {
+        SCOPED_TRACE(line);
+        EXPECT_TRUE(dropped(line));
+    }
+    for (const char* line :
+         {"— 12345 —", "— 3", "3 —", "—3—4—", "— a —", "第３页", "第12345页", "第3页共",
+          "第3页 附件", "第3页，", "共4页", "3-5月", "— 3 — 正文", "12", "１２"}) {
+        SCOPED_TRACE(line);
+        EXPECT_FALSE(dropped(line)); // (a bare number counts only at a form-feed page's edge)
+    }
+}
+
+TEST(TextReaderLayout, PageNumbersAsTheRegularExpressionSaid) {
+    // The reader matches page numbers by hand; this is the ICU expression it replaced.
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::RegexPattern> pattern(icu::RegexPattern::compile(
+        icu::UnicodeString::fromUTF8(
+            R"([\s\x{3000}]*(?:[\-\x{2010}-\x{2015}\x{2212}\x{FF0D}\x{2500}~\x{301C}]+[\s\x{3000}]*[0-9\x{FF10}-\x{FF19}]{1,4}[\s\x{3000}]*[\-\x{2010}-\x{2015}\x{2212}\x{FF0D}\x{2500}~\x{301C}]+|第\s*[0-9]{1,4}\s*页(?:\s*[,，/]?\s*共\s*[0-9]{1,4}\s*页)?)[\s\x{3000}]*)"),
+        0, status));
+    ASSERT_TRUE(U_SUCCESS(status));
+    auto regex_says = [&](const std::string& line) {
+        UErrorCode st = U_ZERO_ERROR;
+        std::unique_ptr<icu::RegexMatcher> m(
+            pattern->matcher(icu::UnicodeString::fromUTF8(line), st));
+        return m->matches(st) && U_SUCCESS(st);
+    };
+    const std::vector<std::string> pieces = {" ",
+                                             "\t",
+                                             "\v",
+                                             "\xE3\x80\x80",
+                                             "\xC2\xA0",
+                                             "\xC2\x85",
+                                             "\xE2\x80\xA8",
+                                             "-",
+                                             "~",
+                                             "‐",
+                                             "―",
+                                             "—",
+                                             "‖",
+                                             "−",
+                                             "－",
+                                             "─",
+                                             "〜",
+                                             "0",
+                                             "1",
+                                             "9",
+                                             "０",
+                                             "９",
+                                             "：",
+                                             "第",
+                                             "页",
+                                             "共",
+                                             ",",
+                                             "，",
+                                             "/",
+                                             "、",
+                                             "a",
+                                             "人",
+                                             "\xEF\xBF\xBD",
+                                             "\xF0\x9F\x98\x80",
+                                             "\xE2\x80\x8B"};
+    auto reader = bulletin::testing::load<bulletin::Reader>("text");
+    std::mt19937 rng(5);
+    for (int round = 0; round < 4000; ++round) {
+        std::string line;
+        if (round % 2) { // a page number, perturbed
+            static const char* forms[] = {"— 3 —", "－12－", "第3页", "第 3 页 共 4 页",
+                                          "第3页/共4页"};
+            line = forms[rng() % 5];
+            std::size_t at = rng() % (line.size() + 1);
+            while (at < line.size() && (static_cast<unsigned char>(line[at]) & 0xC0) == 0x80)
+                ++at; // not inside a character
+            line.insert(at, pieces[rng() % pieces.size()]);
+        } else {
+            for (std::size_t k = rng() % 10; k > 0; --k)
+                line += pieces[rng() % pieces.size()];
+        }
+        bulletin::testing::TestContext ctx;
+        Document doc;
+        std::string bytes = "正文甲\n" + line + "\n正文乙\n";
+        reader->read(bulletin::Input{"input.txt", bytes}, doc, ctx);
+        EXPECT_EQ(doc.metadata.count("text.page_numbers_dropped") == 1, regex_says(line))
+            << "line '" << line << "'";
+    }
+}
+
+TEST(TextReaderLayout, BareNumbersAtFormFeedPageEdges) {
+    auto doc = read("正文甲\n正文乙\n 12 \n\f１２\n正文丙\n7 人\n\f");
+    EXPECT_EQ(texts(doc), (std::vector<std::string>{"正文甲", "正文乙", "正文丙", "7 人"}));
+    EXPECT_EQ(doc.metadata["text.page_numbers_dropped"], "2");
+}
+
+TEST(TextReaderLayout, LineEndsAndTrailingWhiteSpace) {
+    auto doc =
+        read("甲\r\n乙 \t\r丙\xE3\x80\x80\xC2\xA0\n\n丁\r\r\n 戊", {{"double_spaced", "no"}});
+    EXPECT_EQ(texts(doc), (std::vector<std::string>{"甲", "乙", "丙", "丁", " 戊"}));
+    EXPECT_FALSE(doc.pages[0].lines[1].ends_paragraph);
+    EXPECT_TRUE(doc.pages[0].lines[2].ends_paragraph); // "\n\n"
+    EXPECT_TRUE(doc.pages[0].lines[3].ends_paragraph); // "\r\r\n" is two line ends
+}
+
+TEST(TextReaderEncoding, ReplacementCharacterInTheSourceIsReported) {
+    // Valid UTF-8 that already holds U+FFFD (damage done before this file was written): the
+    // warning points at it, with no invalid sequence counted.
+    auto doc = read("人大\xEF\xBF\xBD工作\n");
+    EXPECT_EQ(texts(doc), std::vector<std::string>{"人大\xEF\xBF\xBD工作"});
+    ASSERT_EQ(doc.diagnostics.size(), 1u);
+    EXPECT_NE(doc.diagnostics[0].message.find("byte offset 6 (0 in all"), std::string::npos)
+        << doc.diagnostics[0].message;
 }
 
 TEST(TextReaderLayout, RealSampleForm) {

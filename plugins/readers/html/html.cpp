@@ -34,6 +34,17 @@ std::string lower(std::string_view s) {
     return out;
 }
 
+/// True when `s` starts with `lower_prefix` (lower-case ASCII), ignoring ASCII case.
+bool starts_with_nocase(std::string_view s, std::string_view lower_prefix) {
+    if (s.size() < lower_prefix.size()) return false;
+    for (std::size_t i = 0; i < lower_prefix.size(); ++i) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (c != lower_prefix[i]) return false;
+    }
+    return true;
+}
+
 std::string upper(std::string_view s) {
     std::string out(s);
     for (char& c : out)
@@ -258,16 +269,18 @@ public:
 
     bool accepts(const bulletin::Input& input) const override {
         // Tags are ASCII in UTF-8 and the GB encodings alike; skip a BOM and leading space.
-        std::string head = lower(input.bytes.substr(0, 2048));
-        if (head.starts_with("\xef\xbb\xbf")) head.erase(0, 3);
+        // Compared in place, ignoring ASCII case: every input is sniffed, so no lower-cased copy.
+        std::string_view head = input.bytes.substr(0, 2048);
+        if (head.starts_with("\xef\xbb\xbf")) head.remove_prefix(3);
         auto start = head.find_first_not_of(" \t\r\n");
-        if (start == std::string::npos) return false;
-        std::string_view h(head);
-        h.remove_prefix(start);
-        if (h.starts_with("<!doctype html") || h.starts_with("<html")) return true;
+        if (start == std::string_view::npos) return false;
+        std::string_view h = head.substr(start);
+        if (starts_with_nocase(h, "<!doctype html") || starts_with_nocase(h, "<html")) return true;
         // Comments or an XML declaration before the root element.
-        return (h.starts_with("<!--") || h.starts_with("<?xml")) &&
-               h.find("<html") != std::string_view::npos;
+        if (!h.starts_with("<!--") && !starts_with_nocase(h, "<?xml")) return false;
+        for (auto at = h.find('<'); at != std::string_view::npos; at = h.find('<', at + 1))
+            if (starts_with_nocase(h.substr(at), "<html")) return true;
+        return false;
     }
 
     void read(const bulletin::Input& input, bulletin::Document& doc,

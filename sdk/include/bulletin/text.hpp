@@ -54,7 +54,8 @@ std::optional<CharsetGuess> detect_charset(std::string_view bytes);
 /// "二〇二三" 2023 (digit by digit), "１２" 12. nullopt when it is not a whole numeral.
 std::optional<long long> parse_number(std::u32string_view numeral);
 std::optional<long long> parse_number(std::string_view utf8_numeral);
-/// True for characters parse_number understands: 0-9, full-width digits, 〇○零一二两三四五六七八九十百千万亿.
+/// True for characters parse_number understands: 0-9, full-width digits,
+/// 〇○零一二两三四五六七八九十百千万亿.
 bool is_numeral_char(char32_t c);
 
-}  // namespace bulletin::text
+} // namespace bulletin::text
