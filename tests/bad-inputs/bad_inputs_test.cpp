@@ -551,8 +551,30 @@ TEST(BadInputs, BatchConvertsTheGoodInputsBesideTheBadOnes) {
     EXPECT_TRUE(fs::exists(dir.path() / "out" / ".bulletin" / "report.json"));
 }
 
-// The per-document time limit: the same 100 MB single line in an isolated batch with a short
-// timeout fails that document only.
+// The same 100 MB single line with the default limits: the text reader refuses it by its line
+// length before the segmenter and taggers spend minutes and gigabytes on it.
+TEST(BadInputs, AHundredMegabyteLineIsRefusedByTheTextReader) {
+    TempDir dir;
+    {
+        std::ofstream big(dir.path() / "one-line.txt", std::ios::binary);
+        std::string chunk(1 << 20, 'x');
+        for (int i = 0; i < 100; ++i)
+            big << chunk;
+    }
+    auto result =
+        run_command(quote(bulletin_binary()) + " run " + pipeline() + " " +
+                    quote(dir.path() / "one-line.txt") + " -o " + quote(dir.path() / "out"));
+    EXPECT_EQ(result.exit_code, 1) << result.output;
+    EXPECT_NE(result.output.find("one-line.txt: reader 'text' failed: line 1 is 104857600 bytes "
+                                 "long, more than the text reader's limit of 1048576 "
+                                 "(max_line_bytes)"),
+              std::string::npos)
+        << result.output;
+    EXPECT_FALSE(fs::exists(dir.path() / "out" / "one-line.json"));
+}
+
+// The per-document time limit: the same 100 MB single line, with the line-length limit lifted,
+// in an isolated batch with a short timeout fails that document only.
 TEST(BadInputs, IsolatedBatchTimesOutASlowDocument) {
     TempDir dir;
     fs::create_directories(dir.path() / "in");
@@ -566,7 +588,7 @@ TEST(BadInputs, IsolatedBatchTimesOutASlowDocument) {
                   dir.path() / "in" / "chengdu-zhuanbao-2024-03.txt");
     auto result = run_command(quote(bulletin_binary()) + " batch " + pipeline() + " --input " +
                               quote(dir.path() / "in") + " --output " + quote(dir.path() / "out") +
-                              " --isolate --timeout 20");
+                              " --isolate --timeout 2 --set text.max_line_bytes=0");
     EXPECT_EQ(result.exit_code, 1) << result.output;
     EXPECT_NE(result.output.find("one-line.txt"), std::string::npos) << result.output;
     EXPECT_NE(result.output.find("timed out"), std::string::npos) << result.output;

@@ -339,3 +339,22 @@ TEST(TextReaderLayout, RealSampleForm) {
 }
 
 } // namespace
+
+// --- limits -------------------------------------------------------------------------------------
+
+TEST(TextReaderLimits, ALineLongerThanMaxLineBytesIsRefusedWithItsNumber) {
+    std::string text = "标题\n\n" + std::string(40, 'x') + "\n正文。\n";
+    try {
+        read(text, {{"max_line_bytes", "39"}});
+        FAIL() << "a 40-byte line passed a 39-byte limit";
+    } catch (const bulletin::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("line 3 is 40 bytes long, more than the text "
+                                             "reader's limit of 39 (max_line_bytes)"),
+                  std::string::npos)
+            << e.what();
+    }
+    // The limit is inclusive; 0 means none.
+    EXPECT_EQ(texts(read(text, {{"max_line_bytes", "40"}})).at(1), std::string(40, 'x'));
+    EXPECT_EQ(texts(read(text, {{"max_line_bytes", "0"}})).at(1), std::string(40, 'x'));
+    EXPECT_ANY_THROW(read(text, {{"max_line_bytes", "-1"}}));
+}

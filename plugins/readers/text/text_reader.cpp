@@ -499,7 +499,11 @@ public:
           double_spaced_(params.string("double_spaced")),
           page_marker_(params.string("page_marker")),
           drop_page_numbers_(params.boolean("drop_page_numbers")),
-          blank_ends_paragraph_(params.boolean("blank_line_ends_paragraph")) {}
+          blank_ends_paragraph_(params.boolean("blank_line_ends_paragraph")),
+          max_line_bytes_(params.integer("max_line_bytes")) {
+        if (max_line_bytes_ < 0)
+            throw bulletin::Error("max_line_bytes must be 0 (no limit) or more");
+    }
 
     bool accepts(const bulletin::Input& input) const override {
         try {
@@ -547,11 +551,29 @@ public:
                          std::to_string(nuls) + " NUL characters removed from the text");
         }
         ctx.debug("decoded ", input.bytes.size(), " bytes as ", decoded.encoding);
-        build_pages(split_lines(decoded.text), doc);
+        auto lines = split_lines(decoded.text);
+        refuse_long_lines(lines);
+        build_pages(lines, doc);
         doc.source.pages = static_cast<int>(doc.pages.size());
     }
 
 private:
+    // A bulletin's lines are a few hundred bytes; a line of megabytes is not a bulletin's text
+    // (a data dump, a minified file) and would cost the segmenter and taggers time and memory
+    // out of all proportion (docs/limits.md), so it is refused before that work starts.
+    void refuse_long_lines(const std::vector<RawLine>& lines) const {
+        if (max_line_bytes_ == 0) return;
+        const auto limit = static_cast<std::size_t>(max_line_bytes_);
+        for (std::size_t i = 0; i < lines.size(); ++i)
+            if (lines[i].text.size() > limit)
+                throw bulletin::Error(
+                    "line " + std::to_string(i + 1) + " is " +
+                    std::to_string(lines[i].text.size()) +
+                    " bytes long, more than the text reader's limit of " + std::to_string(limit) +
+                    " (max_line_bytes): this is not a bulletin's text; if it is, raise the limit "
+                    "with --set text.max_line_bytes=N (0 = no limit)");
+    }
+
     bool sniff(std::string_view bytes) const {
         if (bytes.empty()) return true;
         if (has_binary_magic(bytes)) return false;
@@ -748,6 +770,7 @@ private:
     std::string page_marker_;
     bool drop_page_numbers_;
     bool blank_ends_paragraph_;
+    long long max_line_bytes_;
 };
 
 constexpr bulletin::ParamSpec kTextParams[] = {
@@ -774,6 +797,10 @@ constexpr bulletin::ParamSpec kTextParams[] = {
     {"blank_line_ends_paragraph", bulletin::ParamType::Bool, "true", false,
      "In text that is not double spaced, mark the line before a blank line as ending a paragraph "
      "(Line::ends_paragraph). Blank lines next to page breaks never count."},
+    {"max_line_bytes", bulletin::ParamType::Int, "1048576", false,
+     "Refuse a file with a line longer than this many bytes (after decoding to UTF-8): a "
+     "bulletin's lines are a few hundred bytes, and one of megabytes makes the later stages slow "
+     "and memory-hungry. 0 means no limit."},
 };
 
 } // namespace
