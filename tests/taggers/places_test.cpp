@@ -71,10 +71,19 @@ TEST(Places, AmbiguousNamesGoToThePublishersProvince) {
     EXPECT_EQ(code_of(places_in("鼓楼区代表", "南京市人大常委会"), "鼓楼区"), "320106");
     // Prefecture over county: 长沙 is 长沙市, not 长沙县.
     EXPECT_EQ(code_of(places_in("长沙、衡阳等市"), "长沙市"), "430100");
-    // The parameter overrides the publisher.
+    // The parameter overrides the publisher: a name, or a code of two or six digits.
     auto doc = make_document({"鼓楼区代表"}, "湖南省人大常委会");
     run_tagger("cn.places", doc, {{"province", "福建省"}});
     EXPECT_EQ(code_of(doc, "鼓楼区"), "350102");
+    for (const char* code : {"41", "410000"}) {
+        auto coded = make_document({"鼓楼区代表"}, "湖南省人大常委会");
+        run_tagger("cn.places", coded, {{"province", code}});
+        EXPECT_EQ(code_of(coded, "鼓楼区"), "410204") << code;
+    }
+    // A prefecture's code narrows to it: 江苏省徐州市.
+    auto prefecture = make_document({"鼓楼区代表"}, "湖南省人大常委会");
+    run_tagger("cn.places", prefecture, {{"province", "320300"}});
+    EXPECT_EQ(code_of(prefecture, "鼓楼区"), "320302");
 }
 
 TEST(Places, CountyShortFormsOnlyInTheHomeProvince) {

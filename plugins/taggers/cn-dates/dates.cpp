@@ -10,6 +10,7 @@
 #include <bulletin/text.hpp>
 
 #include <array>
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -63,7 +64,27 @@ int digit_of(char32_t c) {
     if (c >= U'０' && c <= U'９') return static_cast<int>(c - U'０');
     return -1;
 }
+
+/// The Chinese numerals of digit_of, and 十.
+constexpr char32_t kNumerals[] = {U'〇', U'○',  U'零', U'Ｏ', U'一', U'二', U'三',
+                                  U'四', U'五', U'六', U'七', U'八', U'九', U'十'};
+
+/// A bit per code point modulo 1024 of the numerals: the tagger asks is_date_numeral of every
+/// character, and this rejects almost all of them with one load.
+constexpr auto kNumeralFilter = [] {
+    std::array<std::uint64_t, 16> bits{};
+    auto set = [&](char32_t c) { bits[(c >> 6) & 15] |= std::uint64_t{1} << (c & 63); };
+    for (char32_t c : kNumerals)
+        set(c);
+    for (char32_t c = U'0'; c <= U'9'; ++c)
+        set(c);
+    for (char32_t c = U'０'; c <= U'９'; ++c)
+        set(c);
+    return bits;
+}();
+
 bool is_date_numeral(char32_t c) {
+    if (!((kNumeralFilter[(c >> 6) & 15] >> (c & 63)) & 1u)) return false;
     return digit_of(c) >= 0 || c == U'十';
 }
 
@@ -243,6 +264,20 @@ std::optional<Match> parse_date(std::u32string_view text, std::size_t pos) {
     return m;
 }
 
+/// Whether parse_date can match at pos: it needs a digit there (2023-04-24) or, after the run of
+/// numerals it reads (six at most), 年/月/日/号. Most numerals in a text are neither (一是,
+/// 进一步), and this spares them the numeral parsing.
+bool may_be_date(std::u32string_view text, std::size_t pos) {
+    char32_t c = text[pos];
+    if ((c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９')) return true;
+    std::size_t end = pos;
+    while (end < text.size() && end - pos < 6 && is_date_numeral(text[end]))
+        ++end;
+    if (end == text.size()) return false;
+    char32_t unit = text[end];
+    return unit == U'年' || unit == U'月' || unit == U'日' || unit == U'号';
+}
+
 std::string format(const Point& p) {
     char buf[16];
     if (p.day)
@@ -280,11 +315,19 @@ public:
         auto issue = issue_point(doc.masthead);
         std::size_t before = doc.entities.size();
         if (masthead_) tag_masthead(doc);
-        for (const Slot& slot : bulletin::taggers::text_slots(doc)) {
-            auto text = bulletin::taggers::to_u32(*slot.text);
+        auto slots = bulletin::taggers::text_slots(doc);
+        const bulletin::taggers::SlotTexts texts(slots);
+        for (std::size_t k = 0; k < slots.size(); ++k) {
+            const Slot& slot = slots[k];
+            auto text = texts[k];
             for (std::size_t i = 0; i < text.size();) {
+                // A date starts a run of numerals; most characters are none.
                 bool starts = is_date_numeral(text[i]) && (i == 0 || !is_date_numeral(text[i - 1]));
-                auto match = starts ? parse_date(text, i) : std::nullopt;
+                if (!starts || !may_be_date(text, i)) {
+                    ++i;
+                    continue;
+                }
+                auto match = parse_date(text, i);
                 if (!match) {
                     ++i;
                     continue;

@@ -11,6 +11,7 @@
 #include <bulletin/text.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <string_view>
@@ -30,7 +31,7 @@ struct Lexicon {
     Trie units_after_head; ///< 人大, 委, 人民政府 …: make a lone 市 a head (常德市…市人大常委会)
     Trie abbreviations; ///< value: index into expansions
     std::vector<std::u32string> abbreviation_words, expansions;
-    std::u32string breaks;
+    bulletin::taggers::CharSet breaks;
 
     static const Lexicon& get() {
         static const Lexicon lexicon;
@@ -53,7 +54,7 @@ private:
             expansions.push_back(bulletin::text::to_u32(expanded));
         });
         for_each_data_line(files.at(2),
-                           [&](std::string_view w) { breaks += bulletin::text::to_u32(w); });
+                           [&](std::string_view w) { breaks.insert(bulletin::text::to_u32(w)); });
         for_each_data_line(files.at(3), [&](std::string_view line) {
             auto [word, flag] = split_tab(line);
             (flag == "after" ? units_after_head : heads).insert(word, 0);
@@ -83,19 +84,24 @@ public:
     void tag(bulletin::Document& doc, bulletin::Context& ctx) override {
         const Lexicon& lex = Lexicon::get();
         std::size_t before = doc.entities.size();
-        std::vector<bulletin::Entity> found;
-        auto place_spans = bulletin::taggers::spans_by_slot(doc, "place");
-        for (const Slot& slot : bulletin::taggers::text_slots(doc)) {
-            auto text = bulletin::taggers::to_u32(*slot.text);
+        const bulletin::taggers::SlotSpans places(doc, "place"); // copied: entities grow below
+        std::vector<std::pair<std::size_t, std::size_t>> spans;  // per text, reused
+        auto slots = bulletin::taggers::text_slots(doc);
+        const bulletin::taggers::SlotTexts texts(slots);
+        std::vector<std::uint8_t> place_start, place_inside; // reused for every text
+        for (std::size_t slot_index = 0; slot_index < slots.size(); ++slot_index) {
+            const Slot& slot = slots[slot_index];
+            auto text = texts[slot_index];
             // place_start[k]: a place starts at k; place_inside[k]: k is inside a place that
             // started earlier (市 of 湖州市 is no head of its own).
-            std::vector<bool> place_start(text.size() + 1, false);
-            std::vector<bool> place_inside(text.size() + 1, false);
-            for (auto [ps, pe] : place_spans[{slot.article, slot.paragraph}]) {
+            place_start.assign(text.size() + 1, 0);
+            place_inside.assign(text.size() + 1, 0);
+            for (const auto& place : places.of(slot)) {
+                int ps = place.start, pe = place.end;
                 if (ps < 0 || static_cast<std::size_t>(ps) >= text.size()) continue;
-                place_start[static_cast<std::size_t>(ps)] = true;
+                place_start[static_cast<std::size_t>(ps)] = 1;
                 for (int k = ps + 1; k < pe && k < static_cast<int>(text.size()); ++k)
-                    place_inside[static_cast<std::size_t>(k)] = true;
+                    place_inside[static_cast<std::size_t>(k)] = 1;
             }
             auto head_at = [&](std::size_t k, std::size_t s0) -> std::size_t { // head length
                 if (place_inside[k]) return 0;
@@ -115,9 +121,13 @@ public:
                     return 0;
                 return n;
             };
-            std::vector<std::pair<std::size_t, std::size_t>> spans;
+            spans.clear();
             std::size_t last_end = 0; // end of the previous suffix: names do not run across it
             for (std::size_t i = 0; i < text.size();) {
+                if (!lex.suffixes.may_start(text[i])) { // most positions start no suffix
+                    ++i;
+                    continue;
+                }
                 auto [len, needs_head] = lex.suffixes.longest(text, i);
                 if (len == 0 ||
                     (len == 1 && i + 1 < text.size() && word_after_single_suffix(text[i + 1]))) {
@@ -129,8 +139,7 @@ public:
                 // Back over the name, not past a break or the previous organisation.
                 std::size_t s0 = i;
                 while (s0 > last_end && i - s0 < max_length_ &&
-                       bulletin::text::is_han(text[s0 - 1]) &&
-                       lex.breaks.find(text[s0 - 1]) == std::u32string::npos)
+                       bulletin::text::is_han(text[s0 - 1]) && !lex.breaks.contains(text[s0 - 1]))
                     --s0;
                 if (s0 > 0 && text[s0 - 1] == U'《') --s0; // 《中国人大》杂志社
                 // 省人大常委会联工委, 省人大常委会代表工作委员会: one organisation.
@@ -177,13 +186,11 @@ public:
                 auto written = text.substr(s, e - s);
                 auto expanded = expand(lex, written);
                 auto entity = bulletin::taggers::make_entity(
-                    "organization", text, s, e, bulletin::text::to_utf8(expanded), slot);
-                if (expanded != written) entity.attributes["expanded"] = entity.value;
-                found.push_back(std::move(entity));
+                    "organization", text, s, e, bulletin::taggers::to_utf8(expanded), slot);
+                if (expanded != written) entity.attributes.emplace("expanded", entity.value);
+                doc.entities.push_back(std::move(entity));
             }
         }
-        for (auto& e : found)
-            doc.entities.push_back(std::move(e));
         ctx.debug("tagged ", doc.entities.size() - before, " organizations");
     }
 

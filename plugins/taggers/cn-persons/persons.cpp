@@ -189,9 +189,7 @@ public:
     void tag(bulletin::Document& doc, bulletin::Context& ctx) override {
         const Lexicon& lex = Lexicon::get();
         auto slots = bulletin::taggers::text_slots(doc);
-        std::vector<std::u32string> texts;
-        for (const Slot& slot : slots)
-            texts.push_back(bulletin::taggers::to_u32(*slot.text));
+        const bulletin::taggers::SlotTexts texts(slots);
         std::vector<std::vector<Found>> found(slots.size());
         std::set<std::u32string> names;
 
@@ -216,20 +214,21 @@ public:
             for (const auto& f : list)
                 names.insert(bulletin::text::to_u32(f.name));
         if (propagate_ && !names.empty()) {
-            Trie known; // one pass per text over all names found
+            Trie known(64); // one pass per text over all names found (a few)
             std::vector<std::u32string> list(names.begin(), names.end());
             for (std::size_t n = 0; n < list.size(); ++n)
                 known.insert(list[n], static_cast<int>(n));
             for (std::size_t i = 0; i < slots.size(); ++i) {
                 Scanner scanner(texts[i]);
                 for (std::size_t at = 0; at < texts[i].size(); ++at) {
+                    if (!known.may_start(texts[i][at])) continue;
                     auto [len, id] = known.longest(texts[i], at);
                     if (len == 0) continue;
                     // A two-character name alone is a word unless a follow word ends it.
                     if (len == 2 && !scanner.follower_at(at + 2)) continue;
                     add(found[i], {at,
                                    at + len,
-                                   bulletin::text::to_utf8(list[static_cast<std::size_t>(id)]),
+                                   bulletin::taggers::to_utf8(list[static_cast<std::size_t>(id)]),
                                    {}});
                 }
             }
@@ -241,7 +240,7 @@ public:
             for (auto& f : found[i]) {
                 auto e = bulletin::taggers::make_entity("person", texts[i], f.start, f.end,
                                                         std::move(f.name), slots[i]);
-                if (!f.position.empty()) e.attributes["position"] = std::move(f.position);
+                if (!f.position.empty()) e.attributes.emplace("position", std::move(f.position));
                 doc.entities.push_back(std::move(e));
                 ++count;
             }
@@ -261,12 +260,16 @@ private:
     static void scan(std::u32string_view text, const Lexicon& lex, std::vector<Found>& out) {
         Scanner s(text);
         auto u8 = [&](std::size_t a, std::size_t b) {
-            return bulletin::text::to_utf8(text.substr(a, b - a));
+            return bulletin::taggers::to_utf8(text.substr(a, b - a));
         };
         for (std::size_t p = 1; p < text.size(); ++p) {
-            // Title then name: 副主任张剑飞. A surname first: it rejects most positions cheaply.
-            auto [tlen, tv] = s.surname_length(p) > 0 ? lex.titles.longest_ending(text, p)
-                                                      : std::pair<std::size_t, int>{0, -1};
+            // Only a surname (title then name) or a post title (name then title) starts here.
+            if (!lex.surnames.may_start(text[p]) && !lex.post_titles.may_start(text[p])) continue;
+            // Title then name: 副主任张剑飞. A title must end here and a surname start: the
+            // cheaper test first.
+            bool titled = lex.titles.may_end(text[p - 1]) && s.surname_length(p) > 0;
+            auto [tlen, tv] =
+                titled ? lex.titles.longest_ending(text, p) : std::pair<std::size_t, int>{0, -1};
             if (tlen > 0 && lex.units_forward.longest(text, p - tlen).first <= tlen) {
                 std::size_t n = s.name_at(p);
                 if (n > 0) {

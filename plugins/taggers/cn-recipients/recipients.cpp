@@ -10,7 +10,6 @@
 #include <bulletin/module.hpp>
 #include <bulletin/text.hpp>
 
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,15 +32,16 @@ bool has_head(std::u32string_view r) {
     return r.find_first_of(U"省市县区州盟旗") != std::u32string_view::npos;
 }
 
-/// 全国人大常委会办公厅联络局 -> 全国人大常委会办公厅: up to the last unit before the final one.
-std::optional<std::u32string> shared_prefix(std::u32string_view full) {
+/// 全国人大常委会办公厅联络局 -> 全国人大常委会办公厅: the length of the prefix up to the last
+/// unit before the final one, or 0 when there is none.
+std::size_t shared_prefix(std::u32string_view full) {
     static constexpr std::u32string_view kUnitEnds = U"厅会委院部局室府组处";
     for (std::size_t i = full.size() - 1; i-- > 1;) {
         if (kUnitEnds.find(full[i]) == std::u32string_view::npos) continue;
         if (full[i] == U'会' && full[i + 1] == U'议') continue; // 主任会议 is one unit
-        return std::u32string(full.substr(0, i + 1));
+        return i + 1;
     }
-    return std::nullopt;
+    return 0;
 }
 
 class Recipients final : public bulletin::Tagger {
@@ -51,12 +51,36 @@ public:
 
     void tag(bulletin::Document& doc, bulletin::Context& ctx) override {
         std::size_t before = doc.entities.size();
+        std::size_t count = 0;
+        for (const auto& block : doc.distribution)
+            count += block.recipients.size();
+        doc.entities.reserve(before + count);
+        // Reused for every recipient: the decoded recipient, the prefix of the last full one in
+        // the block, and the two joined.
+        std::u32string decoded, prefix, joined;
         for (std::size_t b = 0; b < doc.distribution.size(); ++b) {
             const auto& block = doc.distribution[b];
-            std::optional<std::u32string> prefix; // of the last full recipient in this block
+            bool has_prefix = false;
             for (std::size_t n = 0; n < block.recipients.size(); ++n) {
                 const auto& recipient = block.recipients[n];
-                auto r = bulletin::text::to_u32(bulletin::text::trim(recipient));
+                std::u32string_view r;
+                std::size_t length;
+                if (!bulletin::text::first_invalid_utf8(recipient)) {
+                    // Valid UTF-8, as the document model promises: one decode gives the length
+                    // and, without the spaces text::trim strips, the recipient.
+                    decoded.resize(recipient.size());
+                    length = bulletin::taggers::decode_utf8(recipient, decoded.data());
+                    std::size_t first = 0, last = length;
+                    while (first < last && bulletin::text::is_space(decoded[first]))
+                        ++first;
+                    while (last > first && bulletin::text::is_space(decoded[last - 1]))
+                        --last;
+                    r = std::u32string_view(decoded).substr(first, last - first);
+                } else {
+                    decoded = bulletin::text::to_u32(bulletin::text::trim(recipient));
+                    r = decoded;
+                    length = bulletin::text::length(recipient);
+                }
                 if (r.empty()) continue;
                 Entity e;
                 e.type = "recipient";
@@ -64,19 +88,28 @@ public:
                 e.article = kDistributionArticle;
                 e.paragraph = kDistributionParagraph;
                 e.start = 0;
-                e.end = static_cast<int>(bulletin::text::length(recipient));
-                e.attributes["label"] = block.label;
-                e.attributes["block"] = std::to_string(b); // which recipient: block, index
-                e.attributes["index"] = std::to_string(n);
+                e.end = static_cast<int>(length);
+                bool expanded = false;
                 if (has_head(r) || r.size() > max_elided_) {
-                    prefix = shared_prefix(r);
-                    e.value = bulletin::text::to_utf8(r);
-                } else if (prefix) {
-                    e.value = bulletin::text::to_utf8(*prefix + r);
-                    e.attributes["expanded"] = e.value;
+                    std::size_t shared = shared_prefix(r);
+                    has_prefix = shared > 0;
+                    prefix.assign(r.substr(0, shared));
+                    e.value = bulletin::taggers::to_utf8(r);
+                } else if (has_prefix) {
+                    joined.assign(prefix);
+                    joined += r;
+                    e.value = bulletin::taggers::to_utf8(joined);
+                    expanded = true;
                 } else {
-                    e.value = bulletin::text::to_utf8(r);
+                    e.value = bulletin::taggers::to_utf8(r);
                 }
+                // block and index say which recipient. Inserted in key order at the end, each
+                // insertion is one comparison instead of a descent.
+                auto& a = e.attributes;
+                a.emplace_hint(a.end(), "block", std::to_string(b));
+                if (expanded) a.emplace_hint(a.end(), "expanded", e.value);
+                a.emplace_hint(a.end(), "index", std::to_string(n));
+                a.emplace_hint(a.end(), "label", block.label);
                 doc.entities.push_back(std::move(e));
             }
         }
