@@ -64,7 +64,7 @@ std::string now_iso() {
 }
 
 struct Item {
-    std::string relative;  ///< path under the input root, '/'-separated
+    std::string relative; ///< path under the input root, '/'-separated
     fs::path absolute;
     std::int64_t size = 0;
     std::int64_t mtime_ns = 0;
@@ -73,6 +73,7 @@ struct Item {
 struct Result {
     bool ok = false;
     std::string error;
+    std::string sha256; ///< of the bytes converted; empty when the input was not read
     std::vector<std::string> outputs;
     double seconds = 0;
 };
@@ -84,7 +85,8 @@ bool hidden(const fs::path& relative) {
 }
 
 std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
 }
 
@@ -100,7 +102,7 @@ std::vector<Item> discover(const BatchOptions& options, std::size_t& outside_sha
         if (ec) break;
         const auto& path = it->path();
         if (it->is_directory(ec) && fs::weakly_canonical(path, ec) == output) {
-            it.disable_recursion_pending();  // never read our own outputs back
+            it.disable_recursion_pending(); // never read our own outputs back
             continue;
         }
         if (!it->is_regular_file(ec)) continue;
@@ -123,7 +125,8 @@ std::vector<Item> discover(const BatchOptions& options, std::size_t& outside_sha
         struct stat st {};
         if (::stat(path.c_str(), &st) == 0) {
             item.size = st.st_size;
-            item.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+            item.mtime_ns =
+                static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
         }
         items.push_back(std::move(item));
     }
@@ -137,7 +140,8 @@ std::vector<Item> discover(const BatchOptions& options, std::size_t& outside_sha
 std::size_t remove_stale_temporaries(const fs::path& root) {
     std::size_t removed = 0;
     std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+    for (auto it = fs::recursive_directory_iterator(
+             root, fs::directory_options::skip_permission_denied, ec);
          it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (ec) break;
         auto name = it->path().filename().string();
@@ -183,7 +187,9 @@ public:
         Result r;
         r.ok = outcome.ok;
         r.error = outcome.error;
-        for (const auto& o : outcome.outputs) r.outputs.push_back(o.string());
+        r.sha256 = std::move(outcome.document.source.sha256);
+        for (const auto& o : outcome.outputs)
+            r.outputs.push_back(o.string());
         r.seconds = outcome.elapsed.count();
         return r;
     }
@@ -230,7 +236,8 @@ public:
             return r;
         }
         if (status == ReadStatus::Closed) {
-            r.error = item.absolute.string() + ": the worker process " + reap("while converting it") +
+            r.error = item.absolute.string() + ": the worker process " +
+                      reap("while converting it") +
                       " (a plugin crashed; run `bulletin run` on this file to see where)";
             return r;
         }
@@ -241,8 +248,10 @@ public:
         }
         r.ok = reply.value("ok", false);
         r.error = reply.value("error", "");
+        r.sha256 = reply.value("sha256", "");
         if (reply.contains("outputs"))
-            for (const auto& o : reply["outputs"]) r.outputs.push_back(o.get<std::string>());
+            for (const auto& o : reply["outputs"])
+                r.outputs.push_back(o.get<std::string>());
         return r;
     }
 
@@ -272,7 +281,8 @@ private:
         posix_spawn_file_actions_adddup2(&actions, to_child[0], 0);
         posix_spawn_file_actions_adddup2(&actions, from_child[1], 1);
         std::vector<char*> argv;
-        for (auto& a : argv_) argv.push_back(a.data());
+        for (auto& a : argv_)
+            argv.push_back(a.data());
         argv.push_back(nullptr);
         pid_t pid = -1;
         int rc = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
@@ -312,7 +322,8 @@ private:
                 buffer_.erase(0, nl + 1);
                 return ReadStatus::Line;
             }
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+            auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
             if (left.count() <= 0) return ReadStatus::TimedOut;
             pollfd pfd{from_child_, POLLIN, 0};
             int rc = ::poll(&pfd, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));
@@ -331,8 +342,10 @@ private:
         int status = 0;
         std::string how = "ended";
         if (pid_ > 0 && ::waitpid(pid_, &status, 0) == pid_) {
-            if (WIFSIGNALED(status)) how = "was killed by " + signal_text(WTERMSIG(status));
-            else if (WIFEXITED(status)) how = "exited with code " + std::to_string(WEXITSTATUS(status));
+            if (WIFSIGNALED(status))
+                how = "was killed by " + signal_text(WTERMSIG(status));
+            else if (WIFEXITED(status))
+                how = "exited with code " + std::to_string(WEXITSTATUS(status));
         }
         close_pipes();
         pid_ = -1;
@@ -347,9 +360,9 @@ private:
 
     void stop() {
         if (pid_ < 0) return;
-        ::close(to_child_);  // end of input: the worker finishes and exits
+        ::close(to_child_); // end of input: the worker finishes and exits
         to_child_ = -1;
-        for (int i = 0; i < 100; ++i) {  // up to 10 s
+        for (int i = 0; i < 100; ++i) { // up to 10 s
             int status = 0;
             if (::waitpid(pid_, &status, WNOHANG) == pid_) {
                 pid_ = -1;
@@ -376,10 +389,13 @@ private:
 /// A progress bar on a terminal; a line every few percent otherwise.
 class Progress {
 public:
-    explicit Progress(std::size_t total) : total_(total), tty_(::isatty(2) == 1), start_(Clock::now()) {}
+    explicit Progress(std::size_t total)
+        : total_(total), tty_(::isatty(2) == 1), start_(Clock::now()) {}
 
     void update(std::size_t converted, std::size_t skipped, std::size_t failed) {
         std::size_t done = converted + skipped + failed;
+        std::size_t step = std::max<std::size_t>(1, total_ / 20);
+        if (!tty_ && done != total_ && done - last_printed_ < step) return; // before any work
         double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
         double rate = seconds > 0 ? static_cast<double>(converted + failed) / seconds : 0;
         std::ostringstream line;
@@ -389,14 +405,12 @@ public:
             constexpr int width = 30;
             int filled = total_ ? static_cast<int>(width * done / total_) : width;
             line << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
-                 << std::string(static_cast<std::size_t>(width - filled), '.') << "] " << done << "/"
-                 << total_ << "  converted " << converted << "  skipped " << skipped << "  failed "
-                 << failed << "  " << rate << " docs/s ";
+                 << std::string(static_cast<std::size_t>(width - filled), '.') << "] " << done
+                 << "/" << total_ << "  converted " << converted << "  skipped " << skipped
+                 << "  failed " << failed << "  " << rate << " docs/s ";
             std::cerr << line.str() << (done == total_ ? "\n" : "") << std::flush;
             return;
         }
-        std::size_t step = std::max<std::size_t>(1, total_ / 20);
-        if (done != total_ && done - last_printed_ < step) return;
         last_printed_ = done;
         line << "progress: " << done << "/" << total_ << " converted " << converted << " skipped "
              << skipped << " failed " << failed << " (" << rate << " docs/s)";
@@ -417,9 +431,9 @@ std::vector<std::string> worker_argv(const BatchOptions& options) {
         argv.push_back("--plugin-dir");
         argv.push_back(dir);
     }
-    argv.insert(argv.end(), {"_worker", options.pipeline_file.string(), "-o",
-                             options.output_root.string(), "--max-input-size",
-                             std::to_string(options.max_input_bytes)});
+    argv.insert(argv.end(),
+                {"_worker", options.pipeline_file.string(), "-o", options.output_root.string(),
+                 "--max-input-size", std::to_string(options.max_input_bytes)});
     for (const auto& set : options.sets) {
         argv.push_back("--set");
         argv.push_back(set);
@@ -427,7 +441,7 @@ std::vector<std::string> worker_argv(const BatchOptions& options) {
     return argv;
 }
 
-}  // namespace
+} // namespace
 
 int run_batch(const Registry& registry, const BatchOptions& options) {
     auto log = host_logger();
@@ -450,8 +464,10 @@ int run_batch(const Registry& registry, const BatchOptions& options) {
         overrides.push_back(*o);
     }
     auto load = load_pipeline(options.pipeline_file, registry, overrides);
-    for (const auto& e : load.errors) std::cerr << e.str() << "\n";
-    for (const auto& w : load.warnings) std::cerr << w.str() << "\n";
+    for (const auto& e : load.errors)
+        std::cerr << e.str() << "\n";
+    for (const auto& w : load.warnings)
+        std::cerr << w.str() << "\n";
     if (!load.ok()) return kExitConfigError;
 
     fs::create_directories(options.output_root, ec);
@@ -460,8 +476,9 @@ int run_batch(const Registry& registry, const BatchOptions& options) {
                   << ec.message() << "\n";
         return kExitConfigError;
     }
-    auto state_file = options.state_file.empty() ? options.output_root / ".bulletin" / "state.sqlite"
-                                                 : options.state_file;
+    auto state_file = options.state_file.empty()
+                          ? options.output_root / ".bulletin" / "state.sqlite"
+                          : options.state_file;
     auto report_file = options.report_file.empty()
                            ? options.output_root / ".bulletin" / "report.json"
                            : options.report_file;
@@ -475,10 +492,11 @@ int run_batch(const Registry& registry, const BatchOptions& options) {
         lock = std::make_unique<FileLock>(fs::path(state_file.string() + ".lock"));
         state = std::make_unique<StateStore>(state_file);
         int jobs = std::max(1, options.jobs);
-        auto claims = std::make_shared<OutputClaims>();  // one run, many worker threads
+        auto claims = std::make_shared<OutputClaims>(); // one run, many worker threads
         for (int i = 0; i < jobs; ++i) {
             if (options.isolate) {
-                processors.push_back(std::make_unique<Isolated>(worker_argv(options), options.timeout_seconds));
+                processors.push_back(
+                    std::make_unique<Isolated>(worker_argv(options), options.timeout_seconds));
             } else {
                 RunOptions run;
                 run.output_root = options.output_root;
@@ -506,19 +524,25 @@ int run_batch(const Registry& registry, const BatchOptions& options) {
     // Decide what needs converting: unchanged inputs with complete outputs are skipped.
     std::vector<const Item*> todo;
     std::size_t skipped = 0;
+    // Hashed here only to tell a touched input from a changed one; the record of a converted
+    // input takes the hash of the bytes converted (each input is read and hashed once).
     std::vector<std::string> hashes(items.size());
+    std::vector<int> attempts(items.size(), 0); // from the state: no second lookup per document
+    const bool fresh = state->count() == 0;     // a first run has nothing to look up
     for (std::size_t i = 0; i < items.size(); ++i) {
         const Item& item = items[i];
-        auto record = state->find(item.relative);
-        bool same_work = record && record->status == "done" && record->pipeline_hash == pipeline_hash;
-        bool outputs_present = same_work && std::all_of(record->outputs.begin(), record->outputs.end(),
-                                                        [](const std::string& o) { return fs::exists(o); });
+        auto record = fresh ? std::nullopt : state->find(item.relative);
+        if (record) attempts[i] = record->attempts;
+        bool same_work =
+            record && record->status == "done" && record->pipeline_hash == pipeline_hash;
+        bool outputs_present =
+            same_work && std::all_of(record->outputs.begin(), record->outputs.end(),
+                                     [](const std::string& o) { return fs::exists(o); });
         if (outputs_present && record->size == item.size && record->mtime_ns == item.mtime_ns) {
             ++skipped;
             continue;
         }
-        hashes[i] = file_sha256(item.absolute);
-        if (outputs_present && record->input_sha256 == hashes[i]) {
+        if (outputs_present && record->input_sha256 == (hashes[i] = file_sha256(item.absolute))) {
             // Touched but unchanged: remember the new timestamp so the next run skips hashing.
             InputRecord touched = *record;
             touched.size = item.size;
@@ -531,7 +555,7 @@ int run_batch(const Registry& registry, const BatchOptions& options) {
     }
 
     Progress progress(items.size());
-    std::mutex mutex;  // guards state, counters, failures, progress
+    std::mutex mutex; // guards state, counters, failures, progress
     std::size_t converted = 0, failed = 0;
     double total_seconds = 0, max_seconds = 0;
     std::string slowest;
@@ -547,11 +571,12 @@ int run_batch(const Registry& registry, const BatchOptions& options) {
     constexpr auto kCommitInterval = std::chrono::seconds(1);
     std::vector<InputRecord> pending;
     auto last_commit = Clock::now();
-    auto commit_pending = [&] {  // called with `mutex` held
+    auto commit_pending = [&] { // called with `mutex` held
         if (pending.empty()) return;
         if (!options.isolate && !sync_filesystem(options.output_root))
             for (const auto& r : pending)
-                for (const auto& o : r.outputs) fsync_file(o);
+                for (const auto& o : r.outputs)
+                    fsync_file(o);
         try {
             state->save_all(pending);
         } catch (const std::exception& e) {
@@ -571,7 +596,9 @@ int run_batch(const Registry& registry, const BatchOptions& options) {
             InputRecord record;
             record.path = item.relative;
             std::size_t item_index = static_cast<std::size_t>(&item - items.data());
-            record.input_sha256 = hashes[item_index];
+            record.input_sha256 = !result.sha256.empty()        ? std::move(result.sha256)
+                                  : !hashes[item_index].empty() ? hashes[item_index]
+                                                                : file_sha256(item.absolute);
             record.size = item.size;
             record.mtime_ns = item.mtime_ns;
             record.pipeline_hash = pipeline_hash;
@@ -580,13 +607,13 @@ int run_batch(const Registry& registry, const BatchOptions& options) {
             record.error = result.error;
             record.seconds = result.seconds;
             record.finished_at = now_iso();
+            record.attempts = attempts[item_index] + 1;
             std::lock_guard guard(mutex);
-            auto previous = state->find(item.relative);
-            record.attempts = (previous ? previous->attempts : 0) + 1;
-            pending.push_back(std::move(record));  // saved once its outputs are durable
+            pending.push_back(std::move(record)); // saved once its outputs are durable
             if (pending.size() >= kCommitEvery || Clock::now() - last_commit >= kCommitInterval)
                 commit_pending();
-            if (result.ok) ++converted;
+            if (result.ok)
+                ++converted;
             else {
                 ++failed;
                 failures.push_back({{"path", item.relative}, {"error", result.error}});
@@ -598,9 +625,11 @@ int run_batch(const Registry& registry, const BatchOptions& options) {
         }
     };
     std::vector<std::thread> threads;
-    for (std::size_t i = 1; i < processors.size(); ++i) threads.emplace_back(worker, std::ref(*processors[i]));
+    for (std::size_t i = 1; i < processors.size(); ++i)
+        threads.emplace_back(worker, std::ref(*processors[i]));
     worker(*processors[0]);
-    for (auto& t : threads) t.join();
+    for (auto& t : threads)
+        t.join();
     {
         std::lock_guard guard(mutex);
         commit_pending();
@@ -636,7 +665,8 @@ int run_batch(const Registry& registry, const BatchOptions& options) {
         {"failures", failures},
         {"timings",
          {{"total_seconds", total_seconds},
-          {"mean_seconds", converted + failed ? total_seconds / static_cast<double>(converted + failed) : 0.0},
+          {"mean_seconds",
+           converted + failed ? total_seconds / static_cast<double>(converted + failed) : 0.0},
           {"max_seconds", max_seconds},
           {"slowest", slowest}}}};
     try {
@@ -646,7 +676,8 @@ int run_batch(const Registry& registry, const BatchOptions& options) {
     }
     std::cerr << "bulletin: " << items.size() << " inputs: " << converted << " converted, "
               << skipped << " skipped (unchanged), " << failed << " failed"
-              << (interrupted ? ", interrupted" : "") << "; report: " << report_file.string() << "\n";
+              << (interrupted ? ", interrupted" : "") << "; report: " << report_file.string()
+              << "\n";
     if (interrupted) return kExitInterrupted;
     return failed ? kExitSomeFailed : kExitOk;
 }
@@ -667,7 +698,8 @@ int run_worker(const Registry& registry, const fs::path& pipeline_file,
         if (auto o = parse_override(set)) overrides.push_back(*o);
     auto load = load_pipeline(pipeline_file, registry, overrides);
     if (!load.ok()) {
-        for (const auto& e : load.errors) std::cerr << e.str() << "\n";
+        for (const auto& e : load.errors)
+            std::cerr << e.str() << "\n";
         return kExitConfigError;
     }
     RunOptions options;
@@ -679,14 +711,18 @@ int run_worker(const Registry& registry, const fs::path& pipeline_file,
         auto tab = line.find('\t');
         if (tab == std::string::npos) continue;
         auto relative_dir = fs::path(line.substr(0, tab)).parent_path();
-        auto outcome = runner.process(line.substr(tab + 1), relative_dir.empty() ? "." : relative_dir);
+        auto outcome =
+            runner.process(line.substr(tab + 1), relative_dir.empty() ? "." : relative_dir);
         nlohmann::json reply = {{"ok", outcome.ok},
                                 {"error", outcome.error},
                                 {"reader", outcome.reader},
-                                {"seconds", outcome.elapsed.count()}};
+                                {"seconds", outcome.elapsed.count()},
+                                {"sha256", outcome.document.source.sha256}};
         reply["outputs"] = nlohmann::json::array();
-        for (const auto& o : outcome.outputs) reply["outputs"].push_back(o.string());
-        std::string text = reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+        for (const auto& o : outcome.outputs)
+            reply["outputs"].push_back(o.string());
+        std::string text =
+            reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
         std::string_view rest = text;
         while (!rest.empty()) {
             ssize_t n = ::write(protocol, rest.data(), rest.size());
@@ -699,4 +735,4 @@ int run_worker(const Registry& registry, const fs::path& pipeline_file,
     return kExitOk;
 }
 
-}  // namespace bulletin::host
+} // namespace bulletin::host

@@ -22,7 +22,7 @@ enum ExitCode : int {
 };
 
 struct Shard {
-    int index = 1;  ///< 1-based
+    int index = 1; ///< 1-based
     int count = 1;
 };
 /// Parses "K/N" with 1 <= K <= N.
@@ -32,17 +32,17 @@ bool in_shard(std::string_view relative_path, const Shard& shard);
 
 struct BatchOptions {
     std::filesystem::path pipeline_file;
-    std::vector<std::string> sets;          ///< STAGE.PARAM=VALUE overrides
+    std::vector<std::string> sets; ///< STAGE.PARAM=VALUE overrides
     std::filesystem::path input_root;
     std::filesystem::path output_root;
-    std::filesystem::path state_file;       ///< default: OUTPUT/.bulletin/state.sqlite
-    std::filesystem::path report_file;      ///< default: OUTPUT/.bulletin/report.json
+    std::filesystem::path state_file;  ///< default: OUTPUT/.bulletin/state.sqlite
+    std::filesystem::path report_file; ///< default: OUTPUT/.bulletin/report.json
     int jobs = 1;
     bool isolate = false;
-    double timeout_seconds = 300;           ///< per document, enforced with --isolate
+    double timeout_seconds = 300; ///< per document, enforced with --isolate
     Shard shard;
-    std::vector<std::string> extensions;    ///< inputs to consider; empty = every file
-    std::vector<std::string> plugin_dirs;   ///< passed on to worker processes
+    std::vector<std::string> extensions;  ///< inputs to consider; empty = every file
+    std::vector<std::string> plugin_dirs; ///< passed on to worker processes
     std::uintmax_t max_input_bytes = 512ull * 1024 * 1024;
     const std::atomic<bool>* cancel = nullptr;
 };
@@ -56,4 +56,4 @@ int run_worker(const Registry& registry, const std::filesystem::path& pipeline_f
                const std::vector<std::string>& sets, const std::filesystem::path& output_root,
                std::uintmax_t max_input_bytes);
 
-}  // namespace bulletin::host
+} // namespace bulletin::host

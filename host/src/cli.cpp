@@ -34,20 +34,23 @@ Registry make_registry(const GlobalOptions& options) {
     Registry registry;
     for (const auto& dir : plugin_search_path(explicit_dirs)) {
         std::error_code ec;
-        bool is_explicit = std::find(explicit_dirs.begin(), explicit_dirs.end(), dir) !=
-                           explicit_dirs.end();
+        bool is_explicit =
+            std::find(explicit_dirs.begin(), explicit_dirs.end(), dir) != explicit_dirs.end();
         // The built-in directory may legitimately be absent (a partial install); others not.
         if (!is_explicit && !std::filesystem::exists(dir, ec) && dir == builtin_plugin_dir())
             continue;
         registry.add_directory(dir);
     }
-    for (const auto& error : registry.errors()) spdlog::warn("{}", error.message);
+    for (const auto& error : registry.errors())
+        spdlog::warn("{}", error.message);
     return registry;
 }
 
 void print_messages(const PipelineLoad& load) {
-    for (const auto& e : load.errors) std::cerr << e.str() << "\n";
-    for (const auto& w : load.warnings) std::cerr << w.str() << "\n";
+    for (const auto& e : load.errors)
+        std::cerr << e.str() << "\n";
+    for (const auto& w : load.warnings)
+        std::cerr << w.str() << "\n";
 }
 
 std::string one_line(const char* text) {
@@ -111,7 +114,8 @@ int show_plugin(const Registry& registry, const std::string& name) {
 std::vector<Override> parse_overrides(const std::vector<std::string>& sets, bool& ok) {
     std::vector<Override> out;
     for (const auto& text : sets) {
-        if (auto o = parse_override(text)) out.push_back(*o);
+        if (auto o = parse_override(text))
+            out.push_back(*o);
         else {
             std::cerr << "bulletin: --set '" << text << "': expected STAGE.PARAM=VALUE\n";
             ok = false;
@@ -123,7 +127,9 @@ std::vector<Override> parse_overrides(const std::vector<std::string>& sets, bool
 // Set by the signal handler, read by plugins through Context::cancelled(). A signal handler can
 // only reach a global; this is the one piece of global mutable state, and it is a lock-free flag.
 std::atomic<bool> g_cancel{false};
-extern "C" void on_stop_signal(int) { g_cancel.store(true); }
+extern "C" void on_stop_signal(int) {
+    g_cancel.store(true);
+}
 
 int run_pipeline(const Registry& registry, const std::string& pipeline_file,
                  const std::vector<std::string>& inputs, const std::string& output,
@@ -162,11 +168,12 @@ int run_pipeline(const Registry& registry, const std::string& pipeline_file,
         if (g_cancel.load()) break;
         auto outcome = runner->process(input);
         for (const auto& d : outcome.document.diagnostics)
-            if (d.severity != Severity::Info)  // converted, but a person should look
+            if (d.severity != Severity::Info) // converted, but a person should look
                 spdlog::warn("{}: {}: {}", input, d.plugin, d.message);
         if (outcome.ok) {
             ++converted;
-            for (const auto& out : outcome.outputs) std::cout << input << " -> " << out.string() << "\n";
+            for (const auto& out : outcome.outputs)
+                std::cout << input << " -> " << out.string() << "\n";
             if (outcome.outputs.empty()) std::cout << input << " -> (no output written)\n";
         } else {
             ++failed;
@@ -211,13 +218,13 @@ int validate_pipeline(const Registry& registry, const std::string& pipeline_file
     return 0;
 }
 
-}  // namespace
+} // namespace
 
 int run_cli(int argc, char** argv) {
     CLI::App app{"bulletin: turns Chinese government bulletins (简报) into structured data"};
     app.set_version_flag("--version", std::string("bulletin ") + kSdkVersion + " (module ABI " +
-                                          std::to_string(kAbiVersion) + ", build key " +
-                                          kBuildKey + ")");
+                                          std::to_string(kAbiVersion) + ", build key " + kBuildKey +
+                                          ")");
     app.require_subcommand(1);
     GlobalOptions global;
     app.add_option("--plugin-dir", global.plugin_dirs,
@@ -232,7 +239,9 @@ int run_cli(int argc, char** argv) {
     std::string pipeline_file, output = "out";
     std::vector<std::string> inputs, sets;
     std::uintmax_t max_input_bytes = 512ull * 1024 * 1024;
-    run->add_option("pipeline", pipeline_file, "Pipeline XML file")->required()->check(CLI::ExistingFile);
+    run->add_option("pipeline", pipeline_file, "Pipeline XML file")
+        ->required()
+        ->check(CLI::ExistingFile);
     run->add_option("inputs", inputs, "Input files")->required();
     run->add_option("-o,--output", output, "Output directory (the {output} of path templates)")
         ->capture_default_str();
@@ -252,30 +261,63 @@ int run_cli(int argc, char** argv) {
     std::string batch_shard = "1/1", log_file;
     std::string extensions = "txt,pdf,ofd,docx,html,htm";
     batch->add_option("pipeline", batch_options.pipeline_file, "Pipeline XML file")->required();
-    batch->add_option("--input", batch_options.input_root, "Directory of inputs (searched recursively; hidden files skipped)")->required();
-    batch->add_option("--output", batch_options.output_root, "Output directory (inputs' subdirectories are mirrored through {dir})")->required();
-    batch->add_option("--state", batch_options.state_file, "State database (default OUTPUT/.bulletin/state.sqlite)");
-    batch->add_option("--report", batch_options.report_file, "JSON run report (default OUTPUT/.bulletin/report.json)");
+    batch
+        ->add_option("--input", batch_options.input_root,
+                     "Directory of inputs (searched recursively; hidden files skipped)")
+        ->required();
+    batch
+        ->add_option("--output", batch_options.output_root,
+                     "Output directory (inputs' subdirectories are mirrored through {dir})")
+        ->required();
+    batch->add_option("--state", batch_options.state_file,
+                      "State database (default OUTPUT/.bulletin/state.sqlite)");
+    batch->add_option("--report", batch_options.report_file,
+                      "JSON run report (default OUTPUT/.bulletin/report.json)");
     batch->add_option("--log-file", log_file, "Also log to this file, rotated at 10 MiB");
-    batch->add_option("-j,--jobs", batch_options.jobs, "Documents converted in parallel")->capture_default_str()->check(CLI::Range(1, 256));
-    batch->add_flag("--isolate", batch_options.isolate, "Run plugins in worker processes: a crash or hang fails one document, not the batch");
-    batch->add_option("--timeout", batch_options.timeout_seconds, "Seconds per document before its worker is killed (with --isolate)")->capture_default_str();
-    batch->add_option("--shard", batch_shard, "Take the K-th of N slices of the inputs (K/N, 1-based), for job arrays")->capture_default_str();
-    batch->add_option("--extensions", extensions, "Comma-separated file extensions to convert; empty for all")->capture_default_str();
-    batch->add_option("--set", batch_options.sets, "Override a parameter: STAGE.PARAM=VALUE (repeatable)");
-    batch->add_option("--max-input-size", batch_options.max_input_bytes, "Refuse inputs larger than this (bytes)")->capture_default_str();
+    batch->add_option("-j,--jobs", batch_options.jobs, "Documents converted in parallel")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 256));
+    batch->add_flag(
+        "--isolate", batch_options.isolate,
+        "Run plugins in worker processes: a crash or hang fails one document, not the batch");
+    batch
+        ->add_option("--timeout", batch_options.timeout_seconds,
+                     "Seconds per document before its worker is killed (with --isolate)")
+        ->capture_default_str();
+    batch
+        ->add_option("--shard", batch_shard,
+                     "Take the K-th of N slices of the inputs (K/N, 1-based), for job arrays")
+        ->capture_default_str();
+    batch
+        ->add_option("--extensions", extensions,
+                     "Comma-separated file extensions to convert; empty for all")
+        ->capture_default_str();
+    batch->add_option("--set", batch_options.sets,
+                      "Override a parameter: STAGE.PARAM=VALUE (repeatable)");
+    batch
+        ->add_option("--max-input-size", batch_options.max_input_bytes,
+                     "Refuse inputs larger than this (bytes)")
+        ->capture_default_str();
 
     auto* eval = app.add_subcommand(
         "eval", "Score a pipeline against hand-checked gold files (NAME.gold.json)");
     EvalOptions eval_options;
     std::vector<std::string> eval_inputs;
     eval->add_option("pipeline", eval_options.pipeline_file, "Pipeline XML file")->required();
-    eval->add_option("inputs", eval_inputs, "Input files or directories (those with a gold file are scored)")->required();
-    eval->add_option("--gold", eval_options.gold_dir, "Directory of NAME.gold.json files (default: beside each input)");
+    eval->add_option("inputs", eval_inputs,
+                     "Input files or directories (those with a gold file are scored)")
+        ->required();
+    eval->add_option("--gold", eval_options.gold_dir,
+                     "Directory of NAME.gold.json files (default: beside each input)");
     eval->add_flag("--json", eval_options.json, "Print the scores as JSON");
-    eval->add_option("--min-structure", eval_options.min_structure, "Exit 1 when the overall structure score is lower")->capture_default_str();
-    eval->add_option("--min-entities", eval_options.min_entities, "Exit 1 when the overall entity score is lower")->capture_default_str();
-    eval->add_option("--set", eval_options.sets, "Override a parameter: STAGE.PARAM=VALUE (repeatable)");
+    eval->add_option("--min-structure", eval_options.min_structure,
+                     "Exit 1 when the overall structure score is lower")
+        ->capture_default_str();
+    eval->add_option("--min-entities", eval_options.min_entities,
+                     "Exit 1 when the overall entity score is lower")
+        ->capture_default_str();
+    eval->add_option("--set", eval_options.sets,
+                     "Override a parameter: STAGE.PARAM=VALUE (repeatable)");
 
     // Hidden: the worker process behind `batch --isolate`.
     auto* worker = app.add_subcommand("_worker", "");
@@ -313,9 +355,12 @@ int run_cli(int argc, char** argv) {
 
     try {
         Registry registry = make_registry(global);
-        if (*run) return run_pipeline(registry, pipeline_file, inputs, output, sets, max_input_bytes);
+        if (*run)
+            return run_pipeline(registry, pipeline_file, inputs, output, sets, max_input_bytes);
         if (*validate) return validate_pipeline(registry, validate_file, validate_sets);
-        if (*plugins) return plugin_name.empty() ? list_plugins(registry) : show_plugin(registry, plugin_name);
+        if (*plugins)
+            return plugin_name.empty() ? list_plugins(registry)
+                                       : show_plugin(registry, plugin_name);
         if (*eval) {
             eval_options.inputs.assign(eval_inputs.begin(), eval_inputs.end());
             return run_eval(registry, eval_options);
@@ -325,7 +370,8 @@ int run_cli(int argc, char** argv) {
         if (*batch) {
             auto shard = parse_shard(batch_shard);
             if (!shard) {
-                std::cerr << "bulletin: --shard '" << batch_shard << "': expected K/N with 1 <= K <= N\n";
+                std::cerr << "bulletin: --shard '" << batch_shard
+                          << "': expected K/N with 1 <= K <= N\n";
                 return kExitConfigError;
             }
             batch_options.shard = *shard;
@@ -335,7 +381,7 @@ int run_cli(int argc, char** argv) {
             if (!log_file.empty()) add_log_file(log_file);
             std::signal(SIGINT, on_stop_signal);
             std::signal(SIGTERM, on_stop_signal);
-            std::signal(SIGPIPE, SIG_IGN);  // a dead worker must not kill the batch
+            std::signal(SIGPIPE, SIG_IGN); // a dead worker must not kill the batch
             return run_batch(registry, batch_options);
         }
     } catch (const std::exception& e) {
@@ -345,4 +391,4 @@ int run_cli(int argc, char** argv) {
     return 2;
 }
 
-}  // namespace bulletin::host
+} // namespace bulletin::host

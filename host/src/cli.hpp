@@ -3,4 +3,4 @@
 namespace bulletin::host {
 /// Runs the `bulletin` command line; returns the process exit code.
 int run_cli(int argc, char** argv);
-}  // namespace bulletin::host
+} // namespace bulletin::host

@@ -5,13 +5,16 @@
 #include <spdlog/spdlog.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <random>
 
 namespace bulletin::host {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -20,46 +23,56 @@ std::string issue_text(const Document& doc) {
     return std::to_string(doc.masthead.issue->number);
 }
 
-/// File name of the input without its last extension ("a/b.gb18030.txt" -> "b.gb18030").
-std::string stem_of(const Document& doc) {
-    return std::filesystem::path(doc.source.path).stem().string();
+/// Appends a value that comes from the document; it must not add path structure.
+void append_safe(std::string& out, std::string_view value) {
+    if (value == "." || value == "..") {
+        out += '_';
+        return;
+    }
+    for (char c : value)
+        out += c == '/' || c == '\\' || c == '\0' ? '_' : c;
 }
 
-std::string safe_component(std::string value) {
-    // A value that comes from the document must not add path structure.
-    for (char& c : value)
-        if (c == '/' || c == '\\' || c == '\0') c = '_';
-    if (value == "." || value == "..") value = "_";
-    return value;
-}
-
-}  // namespace
-
-std::filesystem::path expand_output_path(std::string_view tmpl,
-                                         const std::filesystem::path& output_root,
-                                         const Document& doc,
-                                         const std::filesystem::path& relative_dir) {
+/// `tmpl` with its fields filled in; `output` is what {output} expands to.
+std::string expand_fields(std::string_view tmpl, std::string_view output, const Document& doc,
+                          const fs::path& relative_dir) {
     std::string out;
+    out.reserve(tmpl.size() + output.size() + 64);
+    std::optional<fs::path> source;
+    auto source_path = [&]() -> const fs::path& {
+        if (!source) source.emplace(doc.source.path);
+        return *source;
+    };
     for (std::size_t i = 0; i < tmpl.size();) {
-        if (tmpl[i] != '{') {
-            out += tmpl[i++];
-            continue;
+        auto open = tmpl.find('{', i);
+        if (open == std::string_view::npos) {
+            out.append(tmpl.substr(i));
+            break;
         }
-        auto close = tmpl.find('}', i);
+        out.append(tmpl.substr(i, open - i));
+        auto close = tmpl.find('}', open);
         if (close == std::string_view::npos)
             throw Error("output path template '" + std::string(tmpl) + "' has an unclosed '{'");
-        std::string_view key = tmpl.substr(i + 1, close - i - 1);
-        std::filesystem::path source(doc.source.path);
-        // Absolute, so that a template without {output} is the only relative case below.
-        if (key == "output") out += std::filesystem::absolute(output_root).string();
-        else if (key == "dir") out += relative_dir.empty() ? "." : relative_dir.string();
-        else if (key == "stem") out += safe_component(stem_of(doc));
-        else if (key == "name") out += safe_component(source.filename().string());
-        else if (key == "ext") out += safe_component(source.extension().string());
-        else if (key == "format") out += safe_component(doc.source.format);
-        else if (key == "date") out += safe_component(doc.masthead.date.value_or("nodate"));
-        else if (key == "series") out += safe_component(doc.masthead.series.value_or("noseries"));
-        else if (key == "issue") out += issue_text(doc);
+        std::string_view key = tmpl.substr(open + 1, close - open - 1);
+        // {output} is absolute, so that a template without it is the only relative case.
+        if (key == "output")
+            out.append(output);
+        else if (key == "dir")
+            out.append(relative_dir.empty() ? "." : relative_dir.native());
+        else if (key == "stem")
+            append_safe(out, source_path().stem().native());
+        else if (key == "name")
+            append_safe(out, source_path().filename().native());
+        else if (key == "ext")
+            append_safe(out, source_path().extension().native());
+        else if (key == "format")
+            append_safe(out, doc.source.format);
+        else if (key == "date")
+            append_safe(out, doc.masthead.date.value_or("nodate"));
+        else if (key == "series")
+            append_safe(out, doc.masthead.series.value_or("noseries"));
+        else if (key == "issue")
+            out += issue_text(doc);
         else
             throw Error("output path template '" + std::string(tmpl) + "' uses unknown field {" +
                         std::string(key) +
@@ -67,15 +80,90 @@ std::filesystem::path expand_output_path(std::string_view tmpl,
                         "{issue}");
         i = close + 1;
     }
-    std::filesystem::path path(out);
+    return out;
+}
+
+/// The full check: both paths made canonical as far as they exist (symlinks resolved, ".."
+/// applied), then the result must be strictly below the root.
+fs::path checked_inside(const std::string& expanded, const fs::path& output_root,
+                        std::string_view tmpl) {
+    fs::path path(expanded);
     if (path.is_relative()) path = output_root / path;
-    auto root = std::filesystem::weakly_canonical(std::filesystem::absolute(output_root));
-    auto full = std::filesystem::weakly_canonical(std::filesystem::absolute(path));
+    auto root = fs::weakly_canonical(fs::absolute(output_root));
+    auto full = fs::weakly_canonical(fs::absolute(path));
     auto rel = full.lexically_relative(root);
     if (rel.empty() || *rel.begin() == ".." || rel == ".")
         throw Error("output path '" + full.string() + "' (from template '" + std::string(tmpl) +
                     "') is outside the output directory " + root.string());
     return full;
+}
+
+} // namespace
+
+OutputPathExpander::OutputPathExpander(fs::path output_root) : root_(std::move(output_root)) {}
+
+fs::path OutputPathExpander::expand(std::string_view tmpl, const Document& document,
+                                    const fs::path& relative_dir) {
+    if (absolute_root_.empty()) absolute_root_ = fs::absolute(root_).string();
+    std::string expanded = expand_fields(tmpl, absolute_root_, document, relative_dir);
+    if (auto fast = below_root(expanded)) return std::move(*fast);
+    return checked_inside(expanded, root_, tmpl);
+}
+
+/// The canonical path of `expanded` when it is plainly below the root: relative to it (or
+/// starting with the absolute root), no "..", and no component that exists as a symlink or (but
+/// for the last) as a non-directory. Then weakly_canonical would return the canonical root
+/// followed by the same components, which are strictly below it; nullopt sends every other case
+/// to the full check. The lstat of each existing component is what catches a symlink created
+/// inside the output root between two documents.
+std::optional<fs::path> OutputPathExpander::below_root(const std::string& expanded) {
+    if (canonical_root_.empty()) {
+        std::error_code ec;
+        auto canonical = fs::canonical(absolute_root_, ec); // only once the root exists
+        if (ec || !fs::is_directory(canonical, ec) || ec) return std::nullopt;
+        canonical_root_ = canonical.native();
+    }
+    if (canonical_root_ == "/") return std::nullopt;
+    std::string_view rel = expanded;
+    if (rel.starts_with('/')) {
+        std::string_view prefix = absolute_root_;
+        while (prefix.size() > 1 && prefix.back() == '/')
+            prefix.remove_suffix(1);
+        if (prefix.size() <= 1 || !rel.starts_with(prefix) || rel.size() <= prefix.size() ||
+            rel[prefix.size()] != '/')
+            return std::nullopt;
+        rel.remove_prefix(prefix.size());
+    }
+    std::string result = canonical_root_;
+    result.reserve(result.size() + rel.size() + 1);
+    bool exists = true; // every component so far exists
+    for (std::size_t start = 0; start <= rel.size();) {
+        auto end = std::min(rel.find('/', start), rel.size());
+        std::string_view part = rel.substr(start, end - start);
+        bool last = end == rel.size();
+        start = end + 1;
+        if (part.empty() || part == ".") {
+            if (last) return std::nullopt; // "dir/" or "dir/.": no file name
+            continue;
+        }
+        if (part == "..") return std::nullopt;
+        result += '/';
+        result.append(part);
+        if (!exists) continue;
+        struct stat st {};
+        if (::lstat(result.c_str(), &st) != 0) {
+            if (errno != ENOENT) return std::nullopt;
+            exists = false; // the rest is created by write_file
+        } else if (S_ISLNK(st.st_mode) || (!last && !S_ISDIR(st.st_mode))) {
+            return std::nullopt;
+        }
+    }
+    return fs::path(std::move(result));
+}
+
+fs::path expand_output_path(std::string_view tmpl, const fs::path& output_root, const Document& doc,
+                            const fs::path& relative_dir) {
+    return OutputPathExpander(output_root).expand(tmpl, doc, relative_dir);
 }
 
 namespace {
@@ -90,18 +178,44 @@ Error write_error(const std::filesystem::path& path, int err) {
                    "output directory)";
     return Error(message);
 }
-}  // namespace
+} // namespace
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view bytes, bool sync) {
-    std::error_code ec;
-    std::filesystem::create_directories(path.parent_path(), ec);
-    if (ec) throw Error("cannot create directory " + path.parent_path().string() + ": " + ec.message());
+void AtomicWriter::write(const fs::path& path, std::string_view bytes, bool sync) {
+    // The directory part of the path as written: what create_directories was run for.
+    const std::string& target = path.native();
+    auto slash = target.rfind('/');
+    std::string_view dir = slash == std::string::npos || slash + 1 == target.size()
+                               ? std::string_view()
+                               : std::string_view(target).substr(0, slash);
+    auto make_directories = [&] {
+        std::error_code ec;
+        fs::create_directories(path.parent_path(), ec);
+        if (ec)
+            throw Error("cannot create directory " + path.parent_path().string() + ": " +
+                        ec.message());
+        known_dir_.assign(dir);
+    };
+    if (dir.empty() || dir != known_dir_) make_directories();
 
-    std::random_device random;
-    auto tmp = path;
-    tmp += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(random());
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) throw write_error(path, errno);
+    // Seeded on the first write, not per file: std::random_device costs more than the write.
+    if (pid_.empty()) {
+        random_.seed(std::random_device()());
+        pid_ = std::to_string(::getpid());
+    }
+    std::string tmp;
+    int fd = -1;
+    for (int attempt = 0; fd < 0; ++attempt) {
+        tmp = target + ".tmp-" + pid_ + "-" + std::to_string(random_());
+        fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd >= 0) break;
+        int err = errno;
+        if (err == ENOENT && attempt == 0 && !known_dir_.empty()) {
+            make_directories(); // removed since this writer saw it
+            continue;
+        }
+        if (err == EEXIST && attempt < 8) continue; // another writer's temporary: a new name
+        throw write_error(path, err);
+    }
     const char* data = bytes.data();
     std::size_t left = bytes.size();
     while (left > 0) {
@@ -128,20 +242,37 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
     }
 }
 
-void OutputClaims::claim(const std::filesystem::path& output, const std::filesystem::path& input) {
+void write_file_atomically(const fs::path& path, std::string_view bytes, bool sync) {
+    AtomicWriter().write(path, bytes, sync);
+}
+
+namespace {
+/// A path as std::filesystem::path compares it: repeated separators count as one.
+std::string claim_key(const std::string& path) {
+    if (path.find("//") == std::string::npos) return path;
+    std::string key;
+    key.reserve(path.size());
+    for (char c : path)
+        if (c != '/' || key.empty() || key.back() != '/') key += c;
+    return key;
+}
+} // namespace
+
+void OutputClaims::claim(const fs::path& output, const fs::path& input) {
+    std::string input_key = claim_key(input.native());
     std::lock_guard lock(mutex_);
-    auto [it, inserted] = owners_.try_emplace(output, input);
-    if (!inserted && it->second != input)
-        throw Error("output " + output.string() + " was already written for " +
-                    it->second.string() +
+    auto [it, inserted] = owners_.try_emplace(claim_key(output.native()), input_key);
+    if (!inserted && it->second != input_key)
+        throw Error("output " + output.string() + " was already written for " + it->second +
                     " in this run; two inputs map to one output path (e.g. a.pdf and a.txt -> "
                     "a.json): put {name} or {ext} in the exporter's path template");
 }
 
-RunContext::RunContext(std::string plugin_name, std::filesystem::path output_root,
-                       const std::atomic<bool>* cancel_flag)
+RunContext::RunContext(std::string plugin_name, fs::path output_root,
+                       const std::atomic<bool>* cancel_flag, const DocumentScope* scope)
     : name_(std::move(plugin_name)), output_root_(std::move(output_root)),
-      cancel_flag_(cancel_flag), logger_(plugin_logger(name_)) {}
+      cancel_flag_(cancel_flag), scope_(scope), logger_(plugin_logger(name_)),
+      paths_(output_root_) {}
 
 bool RunContext::log_enabled(LogLevel level) const {
     return logger_->should_log(to_spdlog(level));
@@ -151,16 +282,16 @@ void RunContext::log(LogLevel level, std::string_view message) {
     logger_->log(to_spdlog(level), "{}", message);
 }
 
-std::filesystem::path RunContext::output_path(std::string_view path_template,
-                                              const Document& document) const {
-    return expand_output_path(path_template, output_root_, document, relative_dir_);
+fs::path RunContext::output_path(std::string_view path_template, const Document& document) const {
+    static const fs::path dot(".");
+    return paths_.expand(path_template, document, scope_ ? scope_->relative_dir : dot);
 }
 
-void RunContext::write_file(const std::filesystem::path& path, std::string_view bytes) {
-    write_file_atomically(path, bytes, sync_outputs_);
+void RunContext::write_file(const fs::path& path, std::string_view bytes) {
+    writer_.write(path, bytes, sync_outputs_);
 }
 
-bool sync_filesystem(const std::filesystem::path& dir) {
+bool sync_filesystem(const fs::path& dir) {
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return false;
     bool ok = ::syncfs(fd) == 0;
@@ -168,4 +299,4 @@ bool sync_filesystem(const std::filesystem::path& dir) {
     return ok;
 }
 
-}  // namespace bulletin::host
+} // namespace bulletin::host

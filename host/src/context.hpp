@@ -6,10 +6,12 @@
 
 #include <atomic>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <random>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace spdlog {
@@ -25,6 +27,40 @@ std::filesystem::path expand_output_path(std::string_view path_template,
                                          const std::filesystem::path& output_root,
                                          const Document& document,
                                          const std::filesystem::path& relative_dir = ".");
+
+/// expand_output_path for many documents of one output root: the root is made absolute and
+/// canonical once, and a path that is plainly below it is checked with one lstat per component
+/// instead of two weakly_canonical walks. Anything unusual (a symlink, "..", a root that does not
+/// exist yet) takes the full check, so what is refused is exactly what expand_output_path refuses.
+/// Not thread-safe: each context has its own.
+class OutputPathExpander {
+public:
+    explicit OutputPathExpander(std::filesystem::path output_root);
+    std::filesystem::path expand(std::string_view path_template, const Document& document,
+                                 const std::filesystem::path& relative_dir = ".");
+
+private:
+    std::optional<std::filesystem::path> below_root(const std::string& expanded);
+
+    std::filesystem::path root_;
+    std::string absolute_root_;  ///< what {output} expands to
+    std::string canonical_root_; ///< empty until the root exists
+};
+
+/// Writes files atomically for one context: the temporary name's random part comes from a PRNG
+/// seeded once, and the last directory created or found is remembered, so a run of documents
+/// into one directory costs open, write, (fsync,) close and rename per file.
+/// Not thread-safe: each context has its own.
+class AtomicWriter {
+public:
+    void write(const std::filesystem::path& path, std::string_view bytes, bool sync);
+
+private:
+    // Only makes temporary names unique among this process's writers (O_EXCL catches the rest).
+    std::minstd_rand random_;
+    std::string pid_;       ///< empty until the first write seeds random_
+    std::string known_dir_; ///< exists (created or seen by this writer)
+};
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, fsync, rename. With `sync`
 /// false the fsync is left to the caller (a batch syncs its outputs in groups: sync_filesystem).
@@ -46,13 +82,22 @@ public:
 
 private:
     std::mutex mutex_;
-    std::map<std::filesystem::path, std::filesystem::path> owners_;
+    /// Keys and values are paths as compared by std::filesystem::path (repeated '/' folded).
+    std::unordered_map<std::string, std::string> owners_;
+};
+
+/// What the runner is converting now. The runner owns it and sets it once per document; its
+/// contexts read it.
+struct DocumentScope {
+    std::filesystem::path input;
+    std::filesystem::path relative_dir = "."; ///< what {dir} expands to
 };
 
 class RunContext : public Context {
 public:
+    /// `scope` (may be null: {dir} is ".") must outlive the context.
     RunContext(std::string plugin_name, std::filesystem::path output_root,
-               const std::atomic<bool>* cancel_flag);
+               const std::atomic<bool>* cancel_flag, const DocumentScope* scope = nullptr);
 
     std::string_view plugin_name() const override { return name_; }
     bool log_enabled(LogLevel level) const override;
@@ -63,31 +108,35 @@ public:
     void write_file(const std::filesystem::path& path, std::string_view bytes) override;
 
     const std::filesystem::path& output_root() const { return output_root_; }
-    /// Set per document by the batch runner: what {dir} expands to.
-    void set_relative_dir(std::filesystem::path dir) { relative_dir_ = std::move(dir); }
     /// False: written files are not fsynced one by one (RunOptions::sync_outputs).
     void set_sync_outputs(bool sync) { sync_outputs_ = sync; }
+
+protected:
+    const DocumentScope* scope() const { return scope_; }
 
 private:
     std::string name_;
     std::filesystem::path output_root_;
-    std::filesystem::path relative_dir_ = ".";
     const std::atomic<bool>* cancel_flag_;
+    const DocumentScope* scope_;
     std::shared_ptr<spdlog::logger> logger_;
     bool sync_outputs_ = true;
+    mutable OutputPathExpander paths_; // a cache: output_path is const in the SDK's interface
+    AtomicWriter writer_;
 };
 
 /// A RunContext that remembers the files written through it (for reports and the CLI) and
-/// claims them for the current input.
+/// claims them for the scope's input.
 class RecordingContext final : public RunContext {
 public:
+    /// `scope` must outlive the context.
     RecordingContext(std::string plugin_name, std::filesystem::path output_root,
-                     const std::atomic<bool>* cancel_flag, std::shared_ptr<OutputClaims> claims)
-        : RunContext(std::move(plugin_name), std::move(output_root), cancel_flag),
+                     const std::atomic<bool>* cancel_flag, std::shared_ptr<OutputClaims> claims,
+                     const DocumentScope& scope)
+        : RunContext(std::move(plugin_name), std::move(output_root), cancel_flag, &scope),
           claims_(std::move(claims)) {}
-    void set_input(std::filesystem::path input) { input_ = std::move(input); }
     void write_file(const std::filesystem::path& path, std::string_view bytes) override {
-        if (claims_) claims_->claim(path, input_);
+        if (claims_) claims_->claim(path, scope()->input);
         RunContext::write_file(path, bytes);
         written.push_back(path);
     }
@@ -95,7 +144,6 @@ public:
 
 private:
     std::shared_ptr<OutputClaims> claims_;
-    std::filesystem::path input_;
 };
 
-}  // namespace bulletin::host
+} // namespace bulletin::host

@@ -18,7 +18,9 @@ namespace bulletin::host {
 
 namespace fs = std::filesystem;
 
-std::string score_normalize(std::string_view text) { return text::remove_spaces(text::nfkc(text)); }
+std::string score_normalize(std::string_view text) {
+    return text::remove_spaces(text::nfkc(text));
+}
 
 double DocumentScore::structure() const {
     double sum = 0;
@@ -44,8 +46,10 @@ using Json = nlohmann::json;
 double f1(const std::vector<std::string>& predicted, const std::vector<std::string>& gold) {
     if (predicted.empty() && gold.empty()) return 1.0;
     std::map<std::string, int> p, g;
-    for (const auto& x : predicted) ++p[x];
-    for (const auto& x : gold) ++g[x];
+    for (const auto& x : predicted)
+        ++p[x];
+    for (const auto& x : gold)
+        ++g[x];
     int tp = 0;
     for (const auto& [k, n] : p)
         if (auto it = g.find(k); it != g.end()) tp += std::min(n, it->second);
@@ -114,7 +118,7 @@ std::string first_paragraph_difference(const Document& doc, const Json& gold_art
     return "paragraphs differ";
 }
 
-}  // namespace
+} // namespace
 
 std::vector<ScoreRow> score_document(const Document& doc, const Json& gold) {
     std::vector<ScoreRow> rows;
@@ -135,7 +139,9 @@ std::vector<ScoreRow> score_document(const Document& doc, const Json& gold) {
             if (!has_value(gm["issue"], key)) continue;
             int expected = gm["issue"][key].get<int>();
             std::optional<int> got;
-            if (m.issue) got = std::string(key) == "number" ? std::optional<int>(m.issue->number) : m.issue->total;
+            if (m.issue)
+                got = std::string(key) == "number" ? std::optional<int>(m.issue->number)
+                                                   : m.issue->total;
             add(rows, std::string("masthead.issue.") + key, got == expected ? 1.0 : 0.0, true,
                 "expected " + std::to_string(expected) + ", got " +
                     (got ? std::to_string(*got) : std::string("null")));
@@ -144,11 +150,13 @@ std::vector<ScoreRow> score_document(const Document& doc, const Json& gold) {
 
     const Json ga = gold.value("articles", Json::array());
     add(rows, "articles.count", doc.articles.size() == ga.size() ? 1.0 : 0.0, true,
-        "expected " + std::to_string(ga.size()) + " articles, got " + std::to_string(doc.articles.size()));
+        "expected " + std::to_string(ga.size()) + " articles, got " +
+            std::to_string(doc.articles.size()));
     std::vector<std::string> pt, gt, pp, gp, pb, gb, pr, gr;
     for (const auto& a : doc.articles) {
         pt.push_back(score_normalize(a.title));
-        for (const auto& p : a.paragraphs) pp.push_back(score_normalize(p));
+        for (const auto& p : a.paragraphs)
+            pp.push_back(score_normalize(p));
         std::string b = a.byline ? score_normalize(a.byline->department.value_or("")) : "";
         b += "|";
         if (a.byline)
@@ -158,11 +166,14 @@ std::vector<ScoreRow> score_document(const Document& doc, const Json& gold) {
     }
     for (const auto& a : ga) {
         gt.push_back(score_normalize(json_string(a, "title")));
-        for (const auto& p : a.value("paragraphs", Json::array())) gp.push_back(score_normalize(p.get<std::string>()));
+        for (const auto& p : a.value("paragraphs", Json::array()))
+            gp.push_back(score_normalize(p.get<std::string>()));
         std::string b;
         const Json byline = a.value("byline", Json());
         if (byline.is_object()) {
-            b = has_value(byline, "department") ? score_normalize(byline["department"].get<std::string>()) : "";
+            b = has_value(byline, "department")
+                    ? score_normalize(byline["department"].get<std::string>())
+                    : "";
             b += "|";
             const Json authors = byline.value("authors", Json::array());
             for (std::size_t i = 0; i < authors.size(); ++i)
@@ -176,15 +187,17 @@ std::vector<ScoreRow> score_document(const Document& doc, const Json& gold) {
     add(rows, "articles.paragraphs", f1(pp, gp), true, first_paragraph_difference(doc, ga));
     add(rows, "articles.bylines", f1(pb, gb), true, set_difference(pb, gb));
     for (const auto& d : doc.distribution)
-        for (const auto& r : d.recipients) pr.push_back(score_normalize(d.label) + ":" + score_normalize(r));
+        for (const auto& r : d.recipients)
+            pr.push_back(score_normalize(d.label) + ":" + score_normalize(r));
     for (const auto& d : gold.value("distribution", Json::array()))
         for (const auto& r : d.value("recipients", Json::array()))
-            gr.push_back(score_normalize(json_string(d, "label")) + ":" + score_normalize(r.get<std::string>()));
+            gr.push_back(score_normalize(json_string(d, "label")) + ":" +
+                         score_normalize(r.get<std::string>()));
     add(rows, "distribution.recipients", f1(pr, gr), true, set_difference(pr, gr));
 
     const Json ge = gold.value("entities", Json::object());
     if (ge.is_object() && ge.contains("persons")) {
-        std::map<std::string, std::string> names;  // name -> position ("" when none)
+        std::map<std::string, std::string> names; // name -> position ("" when none)
         std::vector<std::string> order;
         for (const auto& e : doc.entities) {
             if (e.type != "person") continue;
@@ -193,18 +206,22 @@ std::vector<ScoreRow> score_document(const Document& doc, const Json& gold) {
             std::string pos = pos_it == e.attributes.end() ? "" : score_normalize(pos_it->second);
             if (name.empty()) continue;
             auto it = names.find(name);
-            if (it == names.end()) names[name] = pos, order.push_back(name);
-            else if (!pos.empty() && it->second.empty()) it->second = pos;
+            if (it == names.end())
+                names[name] = pos, order.push_back(name);
+            else if (!pos.empty() && it->second.empty())
+                it->second = pos;
         }
         std::map<std::string, std::string> gold_names;
         std::vector<std::string> gold_order;
         for (const auto& p : ge["persons"]) {
             std::string name = score_normalize(json_string(p, "name"));
-            gold_names[name] = has_value(p, "position") ? score_normalize(p["position"].get<std::string>()) : "";
+            gold_names[name] =
+                has_value(p, "position") ? score_normalize(p["position"].get<std::string>()) : "";
             gold_order.push_back(name);
         }
         std::vector<std::string> pn(order), gn;
-        for (const auto& [n, _] : gold_names) gn.push_back(n);
+        for (const auto& [n, _] : gold_names)
+            gn.push_back(n);
         add(rows, "persons.names", f1(pn, gn), false, set_difference(pn, gn));
         int with_position = 0, hit = 0;
         std::string wrong;
@@ -212,13 +229,15 @@ std::vector<ScoreRow> score_document(const Document& doc, const Json& gold) {
             if (pos.empty()) continue;
             ++with_position;
             auto it = names.find(n);
-            if (it != names.end() && it->second == pos) ++hit;
+            if (it != names.end() && it->second == pos)
+                ++hit;
             else if (wrong.size() < 300)
-                wrong += (wrong.empty() ? "" : "; ") + n + ": expected '" + pos + "', got " +
-                         (it == names.end() ? std::string("no such person") : "'" + it->second + "'");
+                wrong +=
+                    (wrong.empty() ? "" : "; ") + n + ": expected '" + pos + "', got " +
+                    (it == names.end() ? std::string("no such person") : "'" + it->second + "'");
         }
-        add(rows, "persons.positions", with_position ? static_cast<double>(hit) / with_position : 1.0,
-            false, wrong);
+        add(rows, "persons.positions",
+            with_position ? static_cast<double>(hit) / with_position : 1.0, false, wrong);
     }
     if (ge.is_object() && ge.contains("places")) {
         std::map<std::string, std::string> alias;
@@ -226,7 +245,8 @@ std::vector<ScoreRow> score_document(const Document& doc, const Json& gold) {
         for (const auto& g : ge["places"]) {
             std::string name = score_normalize(json_string(g, "name"));
             alias[name] = name;
-            for (const auto& a : g.value("aliases", Json::array())) alias[score_normalize(a.get<std::string>())] = name;
+            for (const auto& a : g.value("aliases", Json::array()))
+                alias[score_normalize(a.get<std::string>())] = name;
             gold_places.push_back(name);
         }
         std::set<std::string> predicted;
@@ -249,7 +269,8 @@ std::vector<ScoreRow> score_document(const Document& doc, const Json& gold) {
         for (const auto& e : doc.entities)
             if (e.type == "date" && !e.value.empty()) predicted.insert(score_normalize(e.value));
         std::vector<std::string> pv(predicted.begin(), predicted.end()), gv;
-        for (const auto& d : ge["dates"]) gv.push_back(score_normalize(d.get<std::string>()));
+        for (const auto& d : ge["dates"])
+            gv.push_back(score_normalize(d.get<std::string>()));
         add(rows, "dates", f1(pv, gv), false, set_difference(pv, gv));
     }
     return rows;
@@ -289,8 +310,8 @@ std::vector<fs::path> expand_inputs(const std::vector<fs::path>& inputs) {
     return files;
 }
 
-void print_table(const std::vector<DocumentScore>& scores, const std::map<std::string, double>& overall,
-                 double structure, double entities) {
+void print_table(const std::vector<DocumentScore>& scores,
+                 const std::map<std::string, double>& overall, double structure, double entities) {
     for (const auto& s : scores) {
         std::cout << s.input.string();
         if (!s.error.empty()) {
@@ -314,7 +335,7 @@ void print_table(const std::vector<DocumentScore>& scores, const std::map<std::s
               << entities << "\n";
 }
 
-}  // namespace
+} // namespace
 
 int run_eval(const Registry& registry, const EvalOptions& options) {
     std::vector<Override> overrides;
@@ -327,7 +348,8 @@ int run_eval(const Registry& registry, const EvalOptions& options) {
         overrides.push_back(*o);
     }
     auto load = load_pipeline(options.pipeline_file, registry, overrides);
-    for (const auto& e : load.errors) std::cerr << e.str() << "\n";
+    for (const auto& e : load.errors)
+        std::cerr << e.str() << "\n";
     for (const auto& w : load.warnings)
         if (w.message.find("no exporter") == std::string::npos) std::cerr << w.str() << "\n";
     if (!load.ok()) return kExitConfigError;
@@ -348,7 +370,8 @@ int run_eval(const Registry& registry, const EvalOptions& options) {
     for (const auto& input : expand_inputs(options.inputs)) {
         auto gold_file = find_gold(input, options.gold_dir);
         if (gold_file.empty()) {
-            if (!options.json) std::cerr << "bulletin: " << input.string() << ": no gold file; skipped\n";
+            if (!options.json)
+                std::cerr << "bulletin: " << input.string() << ": no gold file; skipped\n";
             continue;
         }
         DocumentScore score;
@@ -375,11 +398,13 @@ int run_eval(const Registry& registry, const EvalOptions& options) {
     std::map<std::string, int> counts;
     double structure = 0, entities = 0;
     for (const auto& s : scores) {
-        for (const auto& r : s.rows) overall[r.name] += r.value, ++counts[r.name];
+        for (const auto& r : s.rows)
+            overall[r.name] += r.value, ++counts[r.name];
         structure += s.structure();
         entities += s.entities();
     }
-    for (auto& [name, value] : overall) value /= counts[name];
+    for (auto& [name, value] : overall)
+        value /= counts[name];
     structure /= static_cast<double>(scores.size());
     entities /= static_cast<double>(scores.size());
     bool met = structure >= options.min_structure && entities >= options.min_entities;
@@ -400,8 +425,10 @@ int run_eval(const Registry& registry, const EvalOptions& options) {
             }
             out["documents"].push_back(d);
         }
-        out["overall"] = {{"documents", scores.size()}, {"structure", structure}, {"entities", entities}};
-        for (const auto& [name, value] : overall) out["overall"]["rows"][name] = value;
+        out["overall"] = {
+            {"documents", scores.size()}, {"structure", structure}, {"entities", entities}};
+        for (const auto& [name, value] : overall)
+            out["overall"]["rows"][name] = value;
         out["thresholds"] = {{"min_structure", options.min_structure},
                              {"min_entities", options.min_entities},
                              {"met", met}};
@@ -412,4 +439,4 @@ int run_eval(const Registry& registry, const EvalOptions& options) {
     return met ? kExitOk : kExitSomeFailed;
 }
 
-}  // namespace bulletin::host
+} // namespace bulletin::host

@@ -16,16 +16,16 @@
 namespace bulletin::host {
 
 struct ScoreRow {
-    std::string name;  ///< "masthead.date", "articles.paragraphs", "persons.names", ...
+    std::string name; ///< "masthead.date", "articles.paragraphs", "persons.names", ...
     double value = 0;
     bool structure = true;  ///< structure row (else entity row)
-    std::string difference;  ///< expected vs got, when the row is not perfect
+    std::string difference; ///< expected vs got, when the row is not perfect
 };
 
 struct DocumentScore {
     std::filesystem::path input, gold;
     std::vector<ScoreRow> rows;
-    std::string error;  ///< the pipeline failed on this input
+    std::string error; ///< the pipeline failed on this input
     double structure() const;
     double entities() const;
 };
@@ -39,8 +39,8 @@ std::string score_normalize(std::string_view text);
 struct EvalOptions {
     std::filesystem::path pipeline_file;
     std::vector<std::string> sets;
-    std::filesystem::path gold_dir;  ///< empty: look beside each input
-    std::vector<std::filesystem::path> inputs;  ///< files or directories
+    std::filesystem::path gold_dir;            ///< empty: look beside each input
+    std::vector<std::filesystem::path> inputs; ///< files or directories
     bool json = false;
     double min_structure = 0, min_entities = 0;
 };
@@ -54,4 +54,4 @@ std::filesystem::path find_gold(const std::filesystem::path& input,
 /// Runs `bulletin eval`; returns the exit code (0 thresholds met, 1 not met, 2 configuration).
 int run_eval(const Registry& registry, const EvalOptions& options);
 
-}  // namespace bulletin::host
+} // namespace bulletin::host

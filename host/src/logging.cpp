@@ -18,10 +18,18 @@ public:
                 spdlog::memory_buf_t& dest) override {
         for (char c : msg.payload) {
             switch (c) {
-            case '"': dest.append(std::string_view("\\\"")); break;
-            case '\\': dest.append(std::string_view("\\\\")); break;
-            case '\n': dest.append(std::string_view("\\n")); break;
-            case '\t': dest.append(std::string_view("\\t")); break;
+            case '"':
+                dest.append(std::string_view("\\\""));
+                break;
+            case '\\':
+                dest.append(std::string_view("\\\\"));
+                break;
+            case '\n':
+                dest.append(std::string_view("\\n"));
+                break;
+            case '\t':
+                dest.append(std::string_view("\\t"));
+                break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
                     char buf[8];
@@ -37,7 +45,7 @@ public:
         return std::make_unique<JsonEscapeFlag>();
     }
 };
-}  // namespace
+} // namespace
 
 void configure_logging(spdlog::level::level_enum level, LogFormat format) {
     auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
@@ -61,29 +69,35 @@ void configure_logging(spdlog::level::level_enum level, LogFormat format) {
 void add_log_file(const std::string& file) {
     auto sink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(file, 10 * 1024 * 1024, 3);
     sink->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %n: %v");
-    spdlog::apply_all([&](const std::shared_ptr<spdlog::logger>& logger) {
-        logger->sinks().push_back(sink);
-    });
+    spdlog::apply_all(
+        [&](const std::shared_ptr<spdlog::logger>& logger) { logger->sinks().push_back(sink); });
 }
 
-std::shared_ptr<spdlog::logger> host_logger() { return spdlog::default_logger(); }
+std::shared_ptr<spdlog::logger> host_logger() {
+    return spdlog::default_logger();
+}
 
 std::shared_ptr<spdlog::logger> plugin_logger(const std::string& name) {
     if (auto existing = spdlog::get(name)) return existing;
     auto logger = host_logger()->clone(name);
-    spdlog::initialize_logger(logger);  // applies BULLETIN_LOG levels configured for this name
+    spdlog::initialize_logger(logger); // applies BULLETIN_LOG levels configured for this name
     return logger;
 }
 
 spdlog::level::level_enum to_spdlog(LogLevel level) {
     switch (level) {
-    case LogLevel::Trace: return spdlog::level::trace;
-    case LogLevel::Debug: return spdlog::level::debug;
-    case LogLevel::Info: return spdlog::level::info;
-    case LogLevel::Warn: return spdlog::level::warn;
-    case LogLevel::Error: return spdlog::level::err;
+    case LogLevel::Trace:
+        return spdlog::level::trace;
+    case LogLevel::Debug:
+        return spdlog::level::debug;
+    case LogLevel::Info:
+        return spdlog::level::info;
+    case LogLevel::Warn:
+        return spdlog::level::warn;
+    case LogLevel::Error:
+        return spdlog::level::err;
     }
     return spdlog::level::info;
 }
 
-}  // namespace bulletin::host
+} // namespace bulletin::host

@@ -29,4 +29,4 @@ std::shared_ptr<spdlog::logger> host_logger();
 
 spdlog::level::level_enum to_spdlog(LogLevel level);
 
-}  // namespace bulletin::host
+} // namespace bulletin::host

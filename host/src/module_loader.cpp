@@ -1,6 +1,6 @@
 #include "module_loader.hpp"
 
-#include <boost/dll/shared_library.hpp>  // BOOST_DLL_USE_STD_FS is set by CMake
+#include <boost/dll/shared_library.hpp> // BOOST_DLL_USE_STD_FS is set by CMake
 
 #include <dlfcn.h>
 #include <sys/stat.h>
@@ -30,7 +30,8 @@ bool is_valid_kind(PluginKind kind) {
     case PluginKind::Reader:
     case PluginKind::Segmenter:
     case PluginKind::Tagger:
-    case PluginKind::Exporter: return true;
+    case PluginKind::Exporter:
+        return true;
     }
     return false;
 }
@@ -64,7 +65,7 @@ std::string check_descriptor(const ModuleInfo& info) {
     return {};
 }
 
-}  // namespace
+} // namespace
 
 std::string check_not_writable_by_others(const std::filesystem::path& path) {
     struct stat st {};
@@ -91,7 +92,7 @@ load_module(const std::filesystem::path& path) {
     library.load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
     if (ec) {
         std::string detail = ec.message();
-        const char* dl = ::dlerror();  // Boost keeps dlopen's own reason only in dlerror()
+        const char* dl = ::dlerror(); // Boost keeps dlopen's own reason only in dlerror()
         if (dl) detail = dl;
         std::string hint = detail.find("undefined symbol") != std::string::npos
                                ? " (built against a different SDK or host version? rebuild the "
@@ -100,9 +101,9 @@ load_module(const std::filesystem::path& path) {
         return fail(path, "cannot load shared library: " + detail + hint);
     }
     if (!library.has(kModuleEntryPoint))
-        return fail(path, std::string("not a bulletin module: it does not export '") +
-                              kModuleEntryPoint +
-                              "' (declare the module with BULLETIN_MODULE from <bulletin/module.hpp>)");
+        return fail(path,
+                    std::string("not a bulletin module: it does not export '") + kModuleEntryPoint +
+                        "' (declare the module with BULLETIN_MODULE from <bulletin/module.hpp>)");
 
     using EntryPoint = const ModuleInfo*();
     auto& entry = library.get<EntryPoint>(kModuleEntryPoint);
@@ -117,8 +118,7 @@ load_module(const std::filesystem::path& path) {
                               "; rebuild the plugin against BulletinSDK " + kSdkVersion);
     std::string key = info->build_key ? info->build_key : "";
     if (key != kBuildKey)
-        return fail(path, "module build key '" + key + "' does not match the host's '" +
-                              kBuildKey +
+        return fail(path, "module build key '" + key + "' does not match the host's '" + kBuildKey +
                               "' (different compiler, C++ library or Boost; plugins exchange C++ "
                               "objects with the host, so rebuild the plugin with the toolchain "
                               "the host was built with)");
@@ -131,4 +131,4 @@ load_module(const std::filesystem::path& path) {
     return std::shared_ptr<const LoadedModule>(std::move(module));
 }
 
-}  // namespace bulletin::host
+} // namespace bulletin::host

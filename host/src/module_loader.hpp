@@ -10,7 +10,7 @@
 
 namespace bulletin::host {
 
-class LibraryHandle;  // keeps the shared library mapped; opaque so Boost stays in the .cpp
+class LibraryHandle; // keeps the shared library mapped; opaque so Boost stays in the .cpp
 
 /// A module that passed every check. Shared by every plugin instance created from it, so the
 /// library stays mapped while any object from it lives.
@@ -36,4 +36,4 @@ load_module(const std::filesystem::path& path);
 /// we are about to run). Returns an error message, or an empty string when `path` is safe.
 std::string check_not_writable_by_others(const std::filesystem::path& path);
 
-}  // namespace bulletin::host
+} // namespace bulletin::host

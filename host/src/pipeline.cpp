@@ -19,7 +19,8 @@ std::string PipelineMessage::str() const {
 
 std::map<std::string, std::string> Stage::values() const {
     std::map<std::string, std::string> out;
-    for (const auto& [name, param] : params) out.emplace(name, param.value);
+    for (const auto& [name, param] : params)
+        out.emplace(name, param.value);
     return out;
 }
 
@@ -34,7 +35,7 @@ std::optional<Override> parse_override(std::string_view text) {
     auto eq = text.find('=');
     if (eq == std::string_view::npos) return std::nullopt;
     auto key = text.substr(0, eq);
-    auto dot = key.rfind('.');  // stage ids may contain dots ("cn.bulletin"); params do not
+    auto dot = key.rfind('.'); // stage ids may contain dots ("cn.bulletin"); params do not
     if (dot == std::string_view::npos || dot == 0 || dot + 1 == key.size()) return std::nullopt;
     return Override{std::string(key.substr(0, dot)), std::string(key.substr(dot + 1)),
                     std::string(text.substr(eq + 1))};
@@ -55,7 +56,8 @@ constexpr std::size_t kMaxPipelineBytes = 4 * 1024 * 1024;
 /// Maps byte offsets of one file to 1-based line and character column.
 class LineIndex {
 public:
-    LineIndex(std::filesystem::path file, std::string_view text) : file_(std::move(file)), text_(text) {
+    LineIndex(std::filesystem::path file, std::string_view text)
+        : file_(std::move(file)), text_(text) {
         line_starts_.push_back(0);
         for (std::size_t i = 0; i < text.size(); ++i)
             if (text[i] == '\n') line_starts_.push_back(i + 1);
@@ -109,7 +111,9 @@ bool is_schema_attribute(std::string_view name) {
     return name.starts_with("xmlns") || name.starts_with("xsi:");
 }
 
-int kind_rank(PluginKind kind) { return static_cast<int>(kind); }
+int kind_rank(PluginKind kind) {
+    return static_cast<int>(kind);
+}
 
 class Loader {
 public:
@@ -123,7 +127,8 @@ public:
         for (const auto& open : stack_) {
             if (open == canonical) {
                 std::string chain;
-                for (const auto& f : stack_) chain += f.filename().string() + " -> ";
+                for (const auto& f : stack_)
+                    chain += f.filename().string() + " -> ";
                 chain += canonical.filename().string();
                 error(*referenced_from, "'extends' cycle: " + chain);
                 return false;
@@ -134,10 +139,10 @@ public:
         if (!read(file, referenced_from, text)) return false;
         // The document must outlive LineIndex lookups and node reads below.
         pugi::xml_document doc;
-        auto parsed = doc.load_buffer(text.data(), text.size(),
-                                      pugi::parse_default | pugi::parse_declaration |
-                                          pugi::parse_doctype,
-                                      pugi::encoding_utf8);
+        auto parsed =
+            doc.load_buffer(text.data(), text.size(),
+                            pugi::parse_default | pugi::parse_declaration | pugi::parse_doctype,
+                            pugi::encoding_utf8);
         LineIndex index(file, text);
         if (!parsed) {
             error(index.at(parsed.offset), std::string("malformed XML: ") + parsed.description());
@@ -154,8 +159,8 @@ public:
         }
         pugi::xml_node root = doc.document_element();
         if (std::string_view(root.name()) != "pipeline") {
-            error(index.at(root), "the root element must be <pipeline>, not <" +
-                                      std::string(root.name()) + ">");
+            error(index.at(root),
+                  "the root element must be <pipeline>, not <" + std::string(root.name()) + ">");
             return false;
         }
 
@@ -164,8 +169,10 @@ public:
         std::filesystem::path parent;
         for (auto attr : root.attributes()) {
             std::string_view name = attr.name();
-            if (name == "name") def.name = attr.value();
-            else if (name == "extends") parent = attr.value();
+            if (name == "name")
+                def.name = attr.value();
+            else if (name == "extends")
+                parent = attr.value();
             else if (!is_schema_attribute(name)) {
                 auto hint = did_you_mean(name, {"name", "extends"});
                 error(index.at(root), "unknown attribute '" + std::string(name) +
@@ -225,8 +232,10 @@ public:
             }
             if (o.param == "enabled") {
                 auto value = parse_bool_param(o.value);
-                if (!value) error(where, "--set " + o.stage + ".enabled: expected true or false");
-                else stage->enabled = *value;
+                if (!value)
+                    error(where, "--set " + o.stage + ".enabled: expected true or false");
+                else
+                    stage->enabled = *value;
                 continue;
             }
             stage->params[o.param] = StageParam{o.value, where};
@@ -293,7 +302,8 @@ private:
     static std::filesystem::path resolve_extends(const std::filesystem::path& from,
                                                  const std::filesystem::path& target) {
         std::error_code ec;
-        if (target.is_absolute()) return std::filesystem::exists(target, ec) ? target : std::filesystem::path{};
+        if (target.is_absolute())
+            return std::filesystem::exists(target, ec) ? target : std::filesystem::path{};
         auto beside = from.parent_path() / target;
         if (std::filesystem::exists(beside, ec)) return beside;
         auto shipped = builtin_pipeline_dir() / target;
@@ -317,8 +327,10 @@ private:
         std::optional<bool> enabled;
         for (auto attr : node.attributes()) {
             std::string_view name = attr.name();
-            if (name == "plugin") plugin = attr.value();
-            else if (name == "id") id = attr.value();
+            if (name == "plugin")
+                plugin = attr.value();
+            else if (name == "id")
+                id = attr.value();
             else if (name == "enabled") {
                 enabled = parse_bool_param(attr.value());
                 if (!enabled) {
@@ -328,8 +340,8 @@ private:
                 }
             } else {
                 auto hint = did_you_mean(name, {"plugin", "id", "enabled"});
-                error(where, "unknown attribute '" + std::string(name) + "' on <" +
-                                 node.name() + ">" +
+                error(where, "unknown attribute '" + std::string(name) + "' on <" + node.name() +
+                                 ">" +
                                  (hint.empty() ? "; expected plugin, id or enabled"
                                                : "; did you mean '" + hint + "'?"));
                 ok = false;
@@ -371,14 +383,16 @@ private:
             auto child_where = index.at(child);
             if (std::string_view(child.name()) != "param") {
                 error(child_where, "unknown element <" + std::string(child.name()) + "> in <" +
-                                       node.name() + ">; only <param name=\"…\">value</param> "
-                                                     "goes there");
+                                       node.name() +
+                                       ">; only <param name=\"…\">value</param> "
+                                       "goes there");
                 ok = false;
                 continue;
             }
             std::string name;
             for (auto attr : child.attributes()) {
-                if (std::string_view(attr.name()) == "name") name = attr.value();
+                if (std::string_view(attr.name()) == "name")
+                    name = attr.value();
                 else {
                     error(child_where, "unknown attribute '" + std::string(attr.name()) +
                                            "' on <param>; expected name");
@@ -422,15 +436,18 @@ private:
         for (const auto& [name, param] : stage.params) {
             const ParamSpec* spec = spec_of(name);
             if (!spec) {
-                std::string message = "plugin '" + stage.plugin + "' has no parameter '" + name + "'";
+                std::string message =
+                    "plugin '" + stage.plugin + "' has no parameter '" + name + "'";
                 std::string best;
                 std::size_t best_distance = name.size() / 2 + 2;
                 for (std::size_t i = 0; i < info.param_count; ++i) {
                     auto d = edit_distance(name, info.params[i].name);
                     if (d < best_distance) best_distance = d, best = info.params[i].name;
                 }
-                if (!best.empty()) message += "; did you mean '" + best + "'?";
-                else message += "; `bulletin plugins " + stage.plugin + "` lists its parameters";
+                if (!best.empty())
+                    message += "; did you mean '" + best + "'?";
+                else
+                    message += "; `bulletin plugins " + stage.plugin + "` lists its parameters";
                 error(param.where, message);
                 continue;
             }
@@ -446,7 +463,8 @@ private:
                     param.value == spec->default_value && site.where.str() == param.where.str())
                     warning(param.where, "parameter '" + name +
                                              "' overrides the plugin's default with the same "
-                                             "value ('" + param.value + "'); remove it");
+                                             "value ('" +
+                                             param.value + "'); remove it");
             }
         }
         for (std::size_t i = 0; i < info.param_count; ++i) {
@@ -472,10 +490,11 @@ private:
     const Registry& registry_;
     PipelineLoad& out_;
     std::vector<std::filesystem::path> stack_;
-    std::vector<ParamSite> overrides_of_defaults_;  ///< inherited stages' params with no parent value
+    std::vector<ParamSite>
+        overrides_of_defaults_; ///< inherited stages' params with no parent value
 };
 
-}  // namespace
+} // namespace
 
 PipelineLoad load_pipeline(const std::filesystem::path& file, const Registry& registry,
                            const std::vector<Override>& overrides) {
@@ -495,4 +514,4 @@ PipelineLoad load_pipeline(const std::filesystem::path& file, const Registry& re
     return result;
 }
 
-}  // namespace bulletin::host
+} // namespace bulletin::host

@@ -14,16 +14,16 @@ namespace bulletin::host {
 
 struct SourceLocation {
     std::filesystem::path file;
-    int line = 0;    ///< 1-based
-    int column = 0;  ///< 1-based, in characters
-    std::string str() const;  ///< "file:line:col"
+    int line = 0;            ///< 1-based
+    int column = 0;          ///< 1-based, in characters
+    std::string str() const; ///< "file:line:col"
 };
 
 struct PipelineMessage {
     SourceLocation where;
     std::string message;
     bool warning = false;
-    std::string str() const;  ///< "file:line:col: error: message"
+    std::string str() const; ///< "file:line:col: error: message"
 };
 
 struct StageParam {
@@ -35,7 +35,7 @@ struct StageParam {
 struct Stage {
     PluginKind kind = PluginKind::Reader;
     std::string plugin;
-    std::string id;  ///< names the stage for overrides; defaults to the plugin name
+    std::string id; ///< names the stage for overrides; defaults to the plugin name
     bool enabled = true;
     std::map<std::string, StageParam> params;
     SourceLocation where;
@@ -47,14 +47,14 @@ struct PipelineDefinition {
     std::string name;
     std::string description;
     std::filesystem::path file;
-    std::vector<std::filesystem::path> extends_chain;  ///< this file first, then its parents
-    std::vector<Stage> stages;                         ///< readers, segmenters, taggers, exporters
+    std::vector<std::filesystem::path> extends_chain; ///< this file first, then its parents
+    std::vector<Stage> stages;                        ///< readers, segmenters, taggers, exporters
 
     std::vector<const Stage*> enabled(PluginKind kind) const;
 };
 
 struct PipelineLoad {
-    std::optional<PipelineDefinition> pipeline;  ///< set when there are no errors
+    std::optional<PipelineDefinition> pipeline; ///< set when there are no errors
     std::vector<PipelineMessage> errors;
     std::vector<PipelineMessage> warnings;
     bool ok() const { return pipeline.has_value() && errors.empty(); }
@@ -75,4 +75,4 @@ std::filesystem::path builtin_pipeline_dir();
 PipelineLoad load_pipeline(const std::filesystem::path& file, const Registry& registry,
                            const std::vector<Override>& overrides = {});
 
-}  // namespace bulletin::host
+} // namespace bulletin::host

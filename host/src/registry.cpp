@@ -44,9 +44,11 @@ void Registry::add_directory(const std::filesystem::path& dir) {
     }
     std::vector<std::filesystem::path> files;
     for (const auto& item : std::filesystem::directory_iterator(dir, ec))
-        if (item.path().extension() == ".so" && item.is_regular_file()) files.push_back(item.path());
-    std::sort(files.begin(), files.end());  // deterministic order for duplicate reports
-    for (const auto& file : files) add_module_file(file);
+        if (item.path().extension() == ".so" && item.is_regular_file())
+            files.push_back(item.path());
+    std::sort(files.begin(), files.end()); // deterministic order for duplicate reports
+    for (const auto& file : files)
+        add_module_file(file);
 }
 
 void Registry::add_module_file(const std::filesystem::path& file) {
@@ -54,7 +56,7 @@ void Registry::add_module_file(const std::filesystem::path& file) {
     auto canonical = std::filesystem::weakly_canonical(file, ec);
     const auto& key = ec ? file : canonical;
     for (const auto& existing : modules_)
-        if (existing->path == key) return;  // the same file reached through two search dirs
+        if (existing->path == key) return; // the same file reached through two search dirs
 
     auto loaded = load_module(key);
     if (auto* error = std::get_if<LoadError>(&loaded)) {
@@ -66,7 +68,8 @@ void Registry::add_module_file(const std::filesystem::path& file) {
         const PluginInfo* info = module->info->plugins[i];
         auto [it, inserted] = plugins_.try_emplace(info->name, PluginEntry{info, module});
         if (!inserted) {
-            errors_.push_back({key, "plugin '" + std::string(info->name) + "' is provided by both " +
+            errors_.push_back({key, "plugin '" + std::string(info->name) +
+                                        "' is provided by both " +
                                         it->second.module->path.string() + " and " + key.string() +
                                         "; remove one of them or change the plugin directories "
                                         "(the first one is used)"});
@@ -82,7 +85,8 @@ const PluginEntry* Registry::find(std::string_view name) const {
 
 std::vector<const PluginEntry*> Registry::plugins() const {
     std::vector<const PluginEntry*> out;
-    for (const auto& [name, entry] : plugins_) out.push_back(&entry);
+    for (const auto& [name, entry] : plugins_)
+        out.push_back(&entry);
     std::stable_sort(out.begin(), out.end(), [](const PluginEntry* a, const PluginEntry* b) {
         return static_cast<int>(a->info->kind) < static_cast<int>(b->info->kind);
     });
@@ -91,7 +95,8 @@ std::vector<const PluginEntry*> Registry::plugins() const {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
     for (std::size_t i = 1; i <= a.size(); ++i) {
         std::size_t diagonal = row[0];
         row[0] = i;
@@ -107,7 +112,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 std::optional<std::string> Registry::nearest(std::string_view name,
                                              std::optional<PluginKind> kind) const {
     std::optional<std::string> best;
-    std::size_t best_distance = name.size() / 2 + 2;  // beyond this a suggestion is noise
+    std::size_t best_distance = name.size() / 2 + 2; // beyond this a suggestion is noise
     for (const auto& [candidate, entry] : plugins_) {
         if (kind && entry.info->kind != *kind) continue;
         auto d = edit_distance(name, candidate);
@@ -140,8 +145,10 @@ Registry::check_params(const PluginEntry& entry,
                 auto d = edit_distance(name, info.params[i].name);
                 if (d < best_distance) best_distance = d, best = info.params[i].name;
             }
-            if (best) message += "; did you mean '" + *best + "'?";
-            else if (info.param_count == 0) message += "; it takes no parameters";
+            if (best)
+                message += "; did you mean '" + *best + "'?";
+            else if (info.param_count == 0)
+                message += "; it takes no parameters";
             problems.push_back(message);
         } else if (!param_value_valid(spec->type, value)) {
             problems.push_back("parameter '" + name + "' of plugin '" + info.name + "' must be " +
@@ -174,14 +181,12 @@ Registry::create_plugin(const PluginEntry& entry, PluginKind kind,
     const PluginInfo& info = *entry.info;
     if (info.kind != kind)
         throw std::runtime_error("plugin '" + std::string(info.name) + "' is a " +
-                                 plugin_kind_name(info.kind) + ", not a " +
-                                 plugin_kind_name(kind));
+                                 plugin_kind_name(info.kind) + ", not a " + plugin_kind_name(kind));
     if (auto problems = check_params(entry, values); !problems.empty())
         throw std::runtime_error(problems.front());
     try {
         auto object = info.create(complete_params(entry, values));
-        if (!object)
-            throw std::runtime_error("its factory returned nothing");
+        if (!object) throw std::runtime_error("its factory returned nothing");
         return object;
     } catch (const std::exception& e) {
         throw std::runtime_error("plugin '" + std::string(info.name) + "' (" +
@@ -189,4 +194,4 @@ Registry::create_plugin(const PluginEntry& entry, PluginKind kind,
     }
 }
 
-}  // namespace bulletin::host
+} // namespace bulletin::host

@@ -52,7 +52,7 @@ public:
     const std::vector<LoadError>& errors() const { return errors_; }
 
     const PluginEntry* find(std::string_view name) const;
-    std::vector<const PluginEntry*> plugins() const;  ///< sorted by kind, then name
+    std::vector<const PluginEntry*> plugins() const; ///< sorted by kind, then name
     /// Closest plugin name to `name` (edit distance), for "did you mean" messages.
     std::optional<std::string> nearest(std::string_view name,
                                        std::optional<PluginKind> kind = {}) const;
@@ -80,10 +80,18 @@ private:
 };
 
 template <class T> constexpr PluginKind kind_of();
-template <> constexpr PluginKind kind_of<Reader>() { return PluginKind::Reader; }
-template <> constexpr PluginKind kind_of<Segmenter>() { return PluginKind::Segmenter; }
-template <> constexpr PluginKind kind_of<Tagger>() { return PluginKind::Tagger; }
-template <> constexpr PluginKind kind_of<Exporter>() { return PluginKind::Exporter; }
+template <> constexpr PluginKind kind_of<Reader>() {
+    return PluginKind::Reader;
+}
+template <> constexpr PluginKind kind_of<Segmenter>() {
+    return PluginKind::Segmenter;
+}
+template <> constexpr PluginKind kind_of<Tagger>() {
+    return PluginKind::Tagger;
+}
+template <> constexpr PluginKind kind_of<Exporter>() {
+    return PluginKind::Exporter;
+}
 
 template <class T>
 PluginInstance<T> Registry::create(std::string_view name,
@@ -102,4 +110,4 @@ PluginInstance<T> Registry::create(std::string_view name,
 /// Levenshtein distance over bytes; small inputs only (names).
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
-}  // namespace bulletin::host
+} // namespace bulletin::host

@@ -18,7 +18,7 @@ namespace bulletin::host {
 struct RunOptions {
     std::filesystem::path output_root = ".";
     const std::atomic<bool>* cancel = nullptr;
-    std::uintmax_t max_input_bytes = 512ull * 1024 * 1024;  ///< larger inputs are refused
+    std::uintmax_t max_input_bytes = 512ull * 1024 * 1024; ///< larger inputs are refused
     /// fsync each output as it is written. A batch turns this off and makes its outputs durable
     /// in groups (one syncfs) before it records them as done (docs/performance.md).
     bool sync_outputs = true;
@@ -31,7 +31,7 @@ struct DocumentOutcome {
     bool ok = false;
     std::string error;                          ///< what failed, naming plugin and file
     std::string reader;                         ///< the reader that accepted the input
-    std::vector<std::filesystem::path> outputs;  ///< files the exporters wrote
+    std::vector<std::filesystem::path> outputs; ///< files the exporters wrote
     std::chrono::duration<double> elapsed{};
     Document document;
 };
@@ -43,7 +43,8 @@ class PipelineRunner {
 public:
     /// Creates every enabled plugin of `pipeline`. Throws std::runtime_error (a configuration
     /// error) when a plugin cannot be created.
-    PipelineRunner(const PipelineDefinition& pipeline, const Registry& registry, RunOptions options);
+    PipelineRunner(const PipelineDefinition& pipeline, const Registry& registry,
+                   RunOptions options);
     ~PipelineRunner();
     PipelineRunner(const PipelineRunner&) = delete;
     PipelineRunner& operator=(const PipelineRunner&) = delete;
@@ -63,10 +64,9 @@ public:
     static std::string fingerprint(const PipelineDefinition& pipeline, const Registry& registry);
 
 private:
-    template <class Fn> void for_each_context(Fn&& fn);
     struct Stages;
     std::unique_ptr<Stages> stages_;
     RunOptions options_;
 };
 
-}  // namespace bulletin::host
+} // namespace bulletin::host

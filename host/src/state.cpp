@@ -54,14 +54,19 @@ std::string column_text(sqlite3_stmt* s, int i) {
     return text ? reinterpret_cast<const char*>(text) : "";
 }
 
-}  // namespace
+} // namespace
 
-void StateStore::Closer::operator()(sqlite3* db) const { sqlite3_close(db); }
-void StateStore::StatementCloser::operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+void StateStore::Closer::operator()(sqlite3* db) const {
+    sqlite3_close(db);
+}
+void StateStore::StatementCloser::operator()(sqlite3_stmt* s) const {
+    sqlite3_finalize(s);
+}
 
 StateStore::StateStore(const std::filesystem::path& file) : file_(file) {
     sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    int rc =
+        sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     db_.reset(raw);
     if (rc != SQLITE_OK)
         throw std::runtime_error("cannot open state database " + file.string() + ": " +
@@ -146,7 +151,8 @@ void StateStore::save_all(const std::vector<InputRecord>& records) {
     if (records.empty()) return;
     exec(db_.get(), "BEGIN IMMEDIATE");
     try {
-        for (const auto& r : records) save(r);
+        for (const auto& r : records)
+            save(r);
         exec(db_.get(), "COMMIT");
     } catch (...) {
         sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -177,7 +183,7 @@ FileLock::FileLock(const std::filesystem::path& file) {
 }
 
 FileLock::~FileLock() {
-    if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+    if (fd_ >= 0) ::close(fd_); // closing releases the flock
 }
 
-}  // namespace bulletin::host
+} // namespace bulletin::host

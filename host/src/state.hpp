@@ -14,17 +14,17 @@ struct sqlite3_stmt;
 namespace bulletin::host {
 
 struct InputRecord {
-    std::string path;             ///< relative to the batch input root
+    std::string path; ///< relative to the batch input root
     std::string input_sha256;
     std::int64_t size = 0;
-    std::int64_t mtime_ns = 0;    ///< with size, lets a re-run skip hashing unchanged files
-    std::string pipeline_hash;    ///< pipeline stages, parameters and plugin versions
-    std::string status;           ///< "done" or "failed"
+    std::int64_t mtime_ns = 0; ///< with size, lets a re-run skip hashing unchanged files
+    std::string pipeline_hash; ///< pipeline stages, parameters and plugin versions
+    std::string status;        ///< "done" or "failed"
     std::vector<std::string> outputs;
     std::string error;
     double seconds = 0;
     int attempts = 0;
-    std::string finished_at;      ///< ISO 8601 UTC
+    std::string finished_at; ///< ISO 8601 UTC
 };
 
 class StateStore {
@@ -70,4 +70,4 @@ private:
     int fd_ = -1;
 };
 
-}  // namespace bulletin::host
+} // namespace bulletin::host

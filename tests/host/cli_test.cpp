@@ -34,12 +34,13 @@ protected:
     bulletin::testing::TempDir dir_;
 };
 
-}  // namespace
+} // namespace
 
 TEST_F(CliTest, VersionAndHelp) {
     auto version = run_command(bulletin_cmd("--version"));
     EXPECT_EQ(version.exit_code, 0);
-    EXPECT_NE(version.output.find(std::string("bulletin ") + bulletin::kSdkVersion), std::string::npos);
+    EXPECT_NE(version.output.find(std::string("bulletin ") + bulletin::kSdkVersion),
+              std::string::npos);
     for (const char* cmd : {"--help", "run --help", "validate --help", "plugins --help"}) {
         auto help = run_command(bulletin_cmd(cmd));
         EXPECT_EQ(help.exit_code, 0) << cmd << help.output;
@@ -62,7 +63,7 @@ TEST_F(CliTest, PluginsListsModulesAndPlugins) {
     EXPECT_EQ(result.exit_code, 0) << result.output;
     EXPECT_NE(result.output.find("test-good"), std::string::npos) << result.output;
     EXPECT_NE(result.output.find("reader     test.lines"), std::string::npos) << result.output;
-    EXPECT_NE(result.output.find("json"), std::string::npos) << result.output;  // built-in
+    EXPECT_NE(result.output.find("json"), std::string::npos) << result.output; // built-in
 }
 
 TEST_F(CliTest, PluginsNameShowsParameters) {
@@ -71,14 +72,18 @@ TEST_F(CliTest, PluginsNameShowsParameters) {
     EXPECT_NE(result.output.find("Kind:         tagger"), std::string::npos) << result.output;
     EXPECT_NE(result.output.find("test_good.so"), std::string::npos) << result.output;
     EXPECT_NE(result.output.find("label  (string, required)"), std::string::npos) << result.output;
-    EXPECT_NE(result.output.find("limit  (int, default \"100\")"), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find("limit  (int, default \"100\")"), std::string::npos)
+        << result.output;
     auto unknown = run_command(bulletin_cmd("plugins test.wrds"));
     EXPECT_EQ(unknown.exit_code, 2);
-    EXPECT_NE(unknown.output.find("did you mean 'test.words'"), std::string::npos) << unknown.output;
+    EXPECT_NE(unknown.output.find("did you mean 'test.words'"), std::string::npos)
+        << unknown.output;
 }
 
 TEST_F(CliTest, ValidateReportsFileLineColumnAndExitsTwo) {
-    auto bad = write("broken.xml", "<pipeline>\n  <reader plugin=\"test.lines\"/>\n    <taggr plugin=\"x\"/>\n</pipeline>\n");
+    auto bad = write(
+        "broken.xml",
+        "<pipeline>\n  <reader plugin=\"test.lines\"/>\n    <taggr plugin=\"x\"/>\n</pipeline>\n");
     auto result = run_command(bulletin_cmd("validate " + bad.string()));
     EXPECT_EQ(result.exit_code, 2) << result.output;
     EXPECT_NE(result.output.find(bad.string() + ":3:5: error: unknown element <taggr>"),
@@ -95,7 +100,8 @@ TEST_F(CliTest, RunExitCodesTellSuccessAndPartialFailure) {
     auto bad = write("bad.txt", "TEST\nHello\nTHROW\n");
     auto out = dir_.path() / "out";
 
-    auto ok = run_command(bulletin_cmd("run " + pipeline.string() + " " + good.string() + " -o " + out.string()));
+    auto ok = run_command(
+        bulletin_cmd("run " + pipeline.string() + " " + good.string() + " -o " + out.string()));
     EXPECT_EQ(ok.exit_code, 0) << ok.output;
     EXPECT_NE(ok.output.find("good.title"), std::string::npos) << ok.output;
     EXPECT_EQ(bulletin::testing::read_file(out / "good.title"), "Hello\n");
@@ -103,8 +109,10 @@ TEST_F(CliTest, RunExitCodesTellSuccessAndPartialFailure) {
     auto partial = run_command(bulletin_cmd("run " + pipeline.string() + " " + bad.string() + " " +
                                             good.string() + " -o " + out.string()));
     EXPECT_EQ(partial.exit_code, 1) << partial.output;
-    EXPECT_NE(partial.output.find("segmenter 'test.title' failed"), std::string::npos) << partial.output;
-    EXPECT_NE(partial.output.find("converted 1 of 2 inputs, 1 failed"), std::string::npos) << partial.output;
+    EXPECT_NE(partial.output.find("segmenter 'test.title' failed"), std::string::npos)
+        << partial.output;
+    EXPECT_NE(partial.output.find("converted 1 of 2 inputs, 1 failed"), std::string::npos)
+        << partial.output;
     EXPECT_FALSE(fs::exists(out / "bad.title"));
 
     auto config = run_command(bulletin_cmd("run " + write("x.xml", "<pipeline>").string() + " " +
@@ -121,9 +129,9 @@ TEST_F(CliTest, JsonLogFormatWritesJsonLines) {
 </pipeline>)");
     auto input = write("in.txt", "TEST\nHi\n");
     // Only stderr (the log) is kept: { cmd >/dev/null; } 2>&1
-    auto result = run_command("{ " + bulletin_cmd("--log-format json run " + pipeline.string() +
-                                                  " " + input.string() + " -o " +
-                                                  (dir_.path() / "o").string()) +
+    auto result = run_command("{ " +
+                              bulletin_cmd("--log-format json run " + pipeline.string() + " " +
+                                           input.string() + " -o " + (dir_.path() / "o").string()) +
                               " >/dev/null; }");
     EXPECT_EQ(result.exit_code, 0) << result.output;
     auto line = result.output.substr(0, result.output.find('\n'));
@@ -134,9 +142,9 @@ TEST_F(CliTest, JsonLogFormatWritesJsonLines) {
 }
 
 TEST_F(CliTest, BulletinPluginPathAddsDirectories) {
-    auto result = run_command("BULLETIN_PLUGIN_PATH='" +
-                              (fs::path(TEST_MODULES_DIR) / "good").string() + "' '" +
-                              bulletin::testing::bulletin_binary().string() + "' plugins test.lines");
+    auto result =
+        run_command("BULLETIN_PLUGIN_PATH='" + (fs::path(TEST_MODULES_DIR) / "good").string() +
+                    "' '" + bulletin::testing::bulletin_binary().string() + "' plugins test.lines");
     EXPECT_EQ(result.exit_code, 0) << result.output;
     EXPECT_NE(result.output.find("Kind:         reader"), std::string::npos);
 }

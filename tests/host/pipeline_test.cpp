@@ -25,8 +25,10 @@ protected:
     }
     static std::string all(const PipelineLoad& load) {
         std::string out;
-        for (const auto& e : load.errors) out += e.str() + "\n";
-        for (const auto& w : load.warnings) out += w.str() + "\n";
+        for (const auto& e : load.errors)
+            out += e.str() + "\n";
+        for (const auto& w : load.warnings)
+            out += w.str() + "\n";
         return out;
     }
     /// Expects exactly one error, at line:col, whose message contains `text`.
@@ -59,7 +61,7 @@ const char* kGood = R"(<?xml version="1.0"?>
 </pipeline>
 )";
 
-}  // namespace
+} // namespace
 
 TEST_F(PipelineTest, LoadsAValidPipeline) {
     auto result = load(kGood);
@@ -82,9 +84,10 @@ TEST_F(PipelineTest, MalformedXmlHasLineAndColumn) {
 }
 
 TEST_F(PipelineTest, UnknownElementSuggestsTheNearestName) {
-    expect_error(load("<pipeline>\n  <reader plugin=\"test.lines\"/>\n  <segmentor plugin=\"test.title\"/>\n"
-                      "  <exporter plugin=\"test.title-file\"/>\n</pipeline>\n"),
-                 3, 3, "unknown element <segmentor> in <pipeline>; did you mean <segmenter>?");
+    expect_error(
+        load("<pipeline>\n  <reader plugin=\"test.lines\"/>\n  <segmentor plugin=\"test.title\"/>\n"
+             "  <exporter plugin=\"test.title-file\"/>\n</pipeline>\n"),
+        3, 3, "unknown element <segmentor> in <pipeline>; did you mean <segmenter>?");
 }
 
 TEST_F(PipelineTest, UnknownAttributeIsReported) {
@@ -100,40 +103,46 @@ TEST_F(PipelineTest, UnknownPluginSuggestsTheNearestOfItsKind) {
 }
 
 TEST_F(PipelineTest, PluginOfTheWrongKind) {
-    expect_error(load("<pipeline>\n  <reader plugin=\"test.lines\"/>\n  <reader plugin=\"test.title\"/>\n"
-                      "  <exporter plugin=\"test.title-file\"/>\n</pipeline>\n"),
-                 3, 3, "plugin 'test.title' is a segmenter, not a reader");
+    expect_error(
+        load("<pipeline>\n  <reader plugin=\"test.lines\"/>\n  <reader plugin=\"test.title\"/>\n"
+             "  <exporter plugin=\"test.title-file\"/>\n</pipeline>\n"),
+        3, 3, "plugin 'test.title' is a segmenter, not a reader");
 }
 
 TEST_F(PipelineTest, UnknownParameterSuggestsTheNearestName) {
-    expect_error(load("<pipeline>\n  <reader plugin=\"test.lines\"/>\n  <tagger plugin=\"test.words\">\n"
-                      "    <param name=\"label\">x</param>\n      <param name=\"limt\">3</param>\n"
-                      "  </tagger>\n  <exporter plugin=\"test.title-file\"/>\n</pipeline>\n"),
-                 5, 7, "plugin 'test.words' has no parameter 'limt'; did you mean 'limit'?");
+    expect_error(
+        load("<pipeline>\n  <reader plugin=\"test.lines\"/>\n  <tagger plugin=\"test.words\">\n"
+             "    <param name=\"label\">x</param>\n      <param name=\"limt\">3</param>\n"
+             "  </tagger>\n  <exporter plugin=\"test.title-file\"/>\n</pipeline>\n"),
+        5, 7, "plugin 'test.words' has no parameter 'limt'; did you mean 'limit'?");
 }
 
 TEST_F(PipelineTest, WrongParameterType) {
-    expect_error(load("<pipeline>\n  <reader plugin=\"test.lines\"/>\n  <tagger plugin=\"test.words\">\n"
-                      "    <param name=\"label\">x</param>\n    <param name=\"limit\">many</param>\n"
-                      "  </tagger>\n  <exporter plugin=\"test.title-file\"/>\n</pipeline>\n"),
-                 5, 5, "parameter 'limit' of plugin 'test.words' must be an int, not 'many'");
+    expect_error(
+        load("<pipeline>\n  <reader plugin=\"test.lines\"/>\n  <tagger plugin=\"test.words\">\n"
+             "    <param name=\"label\">x</param>\n    <param name=\"limit\">many</param>\n"
+             "  </tagger>\n  <exporter plugin=\"test.title-file\"/>\n</pipeline>\n"),
+        5, 5, "parameter 'limit' of plugin 'test.words' must be an int, not 'many'");
 }
 
 TEST_F(PipelineTest, MissingRequiredParameter) {
-    expect_error(load("<pipeline>\n  <reader plugin=\"test.lines\"/>\n  <tagger plugin=\"test.words\"/>\n"
-                      "  <exporter plugin=\"test.title-file\"/>\n</pipeline>\n"),
-                 3, 3, "plugin 'test.words' needs parameter 'label'");
+    expect_error(
+        load("<pipeline>\n  <reader plugin=\"test.lines\"/>\n  <tagger plugin=\"test.words\"/>\n"
+             "  <exporter plugin=\"test.title-file\"/>\n</pipeline>\n"),
+        3, 3, "plugin 'test.words' needs parameter 'label'");
 }
 
 TEST_F(PipelineTest, ColumnsCountCharactersNotBytes) {
     // "<!-- 中文 -->" puts multi-byte characters before the element on its line.
-    expect_error(load("<pipeline>\n  <reader plugin=\"test.lines\"/>\n<!--中文--><tagger plugin=\"test.words\"/>\n"
+    expect_error(load("<pipeline>\n  <reader plugin=\"test.lines\"/>\n<!--中文--><tagger "
+                      "plugin=\"test.words\"/>\n"
                       "  <exporter plugin=\"test.title-file\"/>\n</pipeline>\n"),
                  3, 10, "needs parameter 'label'");
 }
 
 TEST_F(PipelineTest, ExtendsCycleIsAnError) {
-    write("a.xml", "<pipeline extends=\"b.xml\">\n  <reader plugin=\"test.lines\"/>\n</pipeline>\n");
+    write("a.xml",
+          "<pipeline extends=\"b.xml\">\n  <reader plugin=\"test.lines\"/>\n</pipeline>\n");
     write("b.xml", "<pipeline extends=\"a.xml\">\n</pipeline>\n");
     auto result = load_pipeline(dir_.path() / "a.xml", registry_);
     ASSERT_EQ(result.errors.size(), 1u) << all(result);
@@ -170,9 +179,9 @@ TEST_F(PipelineTest, ExtendsOverridesParametersAndAddsStages) {
     auto taggers = p.enabled(bulletin::PluginKind::Tagger);
     ASSERT_EQ(taggers.size(), 2u);
     auto first = taggers[0]->values();
-    EXPECT_EQ(first.at("label"), "word");  // inherited
-    EXPECT_EQ(first.at("limit"), "9");     // overridden
-    EXPECT_EQ(first.at("upper"), "true");  // added
+    EXPECT_EQ(first.at("label"), "word"); // inherited
+    EXPECT_EQ(first.at("limit"), "9");    // overridden
+    EXPECT_EQ(first.at("upper"), "true"); // added
     EXPECT_EQ(taggers[0]->params.at("limit").where.file.filename(), "p.xml");
     EXPECT_EQ(taggers[1]->id, "second");
     EXPECT_TRUE(p.enabled(bulletin::PluginKind::Exporter).empty());
@@ -254,7 +263,8 @@ TEST(ShippedPipelines, LoadWithTheBuiltinPlugins) {
         if (entry.path().extension() != ".xml") continue;
         auto result = load_pipeline(entry.path(), bulletin::testing::builtin_registry());
         std::string messages;
-        for (const auto& e : result.errors) messages += e.str() + "\n";
+        for (const auto& e : result.errors)
+            messages += e.str() + "\n";
         EXPECT_TRUE(result.ok()) << messages;
     }
 }

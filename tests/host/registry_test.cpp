@@ -11,7 +11,9 @@ using bulletin::host::Registry;
 
 namespace {
 
-fs::path modules(const std::string& dir) { return fs::path(TEST_MODULES_DIR) / dir; }
+fs::path modules(const std::string& dir) {
+    return fs::path(TEST_MODULES_DIR) / dir;
+}
 fs::path module_file(const std::string& dir, const std::string& name) {
     return modules(dir) / (name + ".so");
 }
@@ -22,7 +24,7 @@ std::string load_error(const fs::path& file) {
     return {};
 }
 
-}  // namespace
+} // namespace
 
 TEST(ModuleLoader, LoadsAGoodModuleAndReadsItsDescriptor) {
     auto result = bulletin::host::load_module(module_file("good", "test_good"));
@@ -86,7 +88,8 @@ TEST(Registry, FindsPluginsAndSuggestsNearestName) {
     ASSERT_NE(registry.find("test.words"), nullptr);
     EXPECT_EQ(registry.find("test.nope"), nullptr);
     EXPECT_EQ(registry.nearest("test.word"), "test.words");
-    EXPECT_EQ(registry.nearest("test.title-fil", bulletin::PluginKind::Exporter), "test.title-file");
+    EXPECT_EQ(registry.nearest("test.title-fil", bulletin::PluginKind::Exporter),
+              "test.title-file");
     EXPECT_EQ(registry.nearest("test.words", bulletin::PluginKind::Segmenter), "test.title");
     EXPECT_EQ(registry.nearest("completely-different-name"), std::nullopt);
 }
@@ -95,7 +98,7 @@ TEST(Registry, ReportsDuplicatePluginNamesWithBothFiles) {
     Registry registry;
     registry.add_directory(modules("good"));
     registry.add_directory(modules("duplicate"));
-    ASSERT_EQ(registry.errors().size(), 5u);  // every plugin of the module is a duplicate
+    ASSERT_EQ(registry.errors().size(), 5u); // every plugin of the module is a duplicate
     const auto& message = registry.errors().front().message;
     EXPECT_NE(message.find("test_good.so"), std::string::npos) << message;
     EXPECT_NE(message.find("test_duplicate.so"), std::string::npos) << message;
@@ -157,7 +160,7 @@ TEST(Registry, ConstructorExceptionsNameThePlugin) {
         EXPECT_NE(message.find("no data file"), std::string::npos) << message;
     }
     EXPECT_THROW((void)registry.create<bulletin::Reader>("test.words", {{"label", "x"}}),
-                 std::runtime_error);  // a tagger is not a reader
+                 std::runtime_error); // a tagger is not a reader
 }
 
 TEST(Registry, KeepsTheLibraryLoadedWhileAPluginObjectLives) {
@@ -166,12 +169,12 @@ TEST(Registry, KeepsTheLibraryLoadedWhileAPluginObjectLives) {
         Registry registry;
         registry.add_directory(modules("good"));
         tagger = registry.create<bulletin::Tagger>("test.words", {{"label", "w"}, {"words", "b"}});
-    }  // the registry is gone; the instance must still pin the module
+    } // the registry is gone; the instance must still pin the module
     bulletin::Document doc;
     doc.articles.push_back({"t", {"abc"}, std::nullopt});
     bulletin::testing::TestContext ctx;
-    tagger->tag(doc, ctx);  // would crash if the library had been unmapped
+    tagger->tag(doc, ctx); // would crash if the library had been unmapped
     ASSERT_EQ(doc.entities.size(), 1u);
     EXPECT_EQ(doc.entities[0].type, "w");
-    EXPECT_EQ(doc.entities[0].attributes.at("weight"), "1.500000");  // default applied
+    EXPECT_EQ(doc.entities[0].attributes.at("weight"), "1.500000"); // default applied
 }

@@ -48,7 +48,7 @@ const char* kPipeline = R"(<pipeline>
   <exporter plugin="test.title-file" id="copy"><param name="path">{output}/copies/{stem}.txt</param></exporter>
 </pipeline>)";
 
-}  // namespace
+} // namespace
 
 TEST(OutputPath, ExpandsFieldsInsideTheRoot) {
     auto doc = doc_from("/in/dir/report.gb18030.txt");
@@ -81,7 +81,8 @@ TEST(AtomicWrite, LeavesOnlyTheFinalFile) {
     write_file_atomically(file, "second");
     EXPECT_EQ(bulletin::testing::read_file(file), "second");
     int entries = 0;
-    for ([[maybe_unused]] const auto& e : fs::directory_iterator(file.parent_path())) ++entries;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(file.parent_path()))
+        ++entries;
     EXPECT_EQ(entries, 1);
 }
 
@@ -93,7 +94,13 @@ TEST(AtomicWrite, ReportsAnUnwritableDirectory) {
 }
 
 TEST(Sha256, MatchesTheKnownDigest) {
-    EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(sha256_hex("abc"),
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_EQ(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    EXPECT_EQ(sha256_hex(std::string(1000000, 'a')),
+              "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 TEST_F(RunnerTest, RunsEveryStageAndRecordsOutputs) {
@@ -132,8 +139,9 @@ TEST_F(RunnerTest, NoReaderAccepts) {
     auto r = runner(kPipeline);
     auto outcome = r->process(input("plain.txt", "not a test file"));
     EXPECT_FALSE(outcome.ok);
-    EXPECT_NE(outcome.error.find("no reader of this pipeline accepts this file (tried: test.lines)"),
-              std::string::npos)
+    EXPECT_NE(
+        outcome.error.find("no reader of this pipeline accepts this file (tried: test.lines)"),
+        std::string::npos)
         << outcome.error;
 }
 

@@ -1,6 +1,6 @@
 // Test module: small plugins of every kind, driven by the host tests. Each behaviour here is
 // asserted somewhere in tests/host.
-#ifdef TEST_FOREIGN_BUILD_KEY  // pretend another toolchain built this module
+#ifdef TEST_FOREIGN_BUILD_KEY // pretend another toolchain built this module
 #define BULLETIN_BUILD_KEY_OVERRIDE "othercc-1;libc++;boost-1.0"
 #endif
 #include <bulletin/module.hpp>
@@ -50,13 +50,16 @@ public:
                 if (line.text == "CRASH") std::abort();
                 if (line.text == "SEGV") std::raise(SIGSEGV);
                 if (line.text == "HANG")
-                    for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+                    for (;;)
+                        std::this_thread::sleep_for(std::chrono::seconds(1));
                 if (line.text == "SLOW") {
                     std::this_thread::sleep_for(std::chrono::milliseconds(5));
                     continue;
                 }
-                if (article.title.empty()) article.title = line.text;
-                else article.paragraphs.push_back(line.text);
+                if (article.title.empty())
+                    article.title = line.text;
+                else
+                    article.paragraphs.push_back(line.text);
             }
         doc.articles.push_back(std::move(article));
     }
@@ -130,7 +133,7 @@ constexpr bulletin::ParamSpec kTitleExporterParams[] = {
     {"path", bulletin::ParamType::String, "{output}/{stem}.title", false, "Output file."},
 };
 
-}  // namespace
+} // namespace
 
 BULLETIN_PLUGIN(kLines, LinesReader, TEST_PREFIX "lines", bulletin::PluginKind::Reader,
                 "Reads TEST files line by line.", bulletin::kNoParams);

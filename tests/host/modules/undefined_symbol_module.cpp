@@ -12,7 +12,7 @@ public:
         (void)bulletin_function_that_does_not_exist();
     }
 };
-}  // namespace
+} // namespace
 
 BULLETIN_PLUGIN(kNothing, Nothing, "test.undefined", bulletin::PluginKind::Tagger, "Never loads.",
                 bulletin::kNoParams);
