@@ -11,19 +11,22 @@ MeetingTagger::MeetingTagger(const bulletin::Params& params)
       max_length_(static_cast<std::size_t>(params.integer("max_length"))) {
     for (const auto& suffix : params.list("suffixes"))
         suffixes_.push_back(bulletin::text::to_u32(suffix));
-    if (suffixes_.empty()) throw bulletin::Error("meeting: 'suffixes' must name at least one suffix");
+    if (suffixes_.empty())
+        throw bulletin::Error("meeting: 'suffixes' must name at least one suffix");
 }
 
 std::vector<std::pair<int, int>> MeetingTagger::find(std::u32string_view text) const {
     std::vector<std::pair<int, int>> spans;
     for (std::size_t end = 1; end <= text.size(); ++end) {
         for (const auto& suffix : suffixes_) {
-            if (end < suffix.size() || text.compare(end - suffix.size(), suffix.size(), suffix) != 0)
+            if (end < suffix.size() ||
+                text.compare(end - suffix.size(), suffix.size(), suffix) != 0)
                 continue;
             // A name is the run of Han characters before the suffix, up to a stop character
             // ("在", "的") or punctuation.
             std::size_t start = end - suffix.size();
-            while (start > 0 && end - start < max_length_ && bulletin::text::is_han(text[start - 1]) &&
+            while (start > 0 && end - start < max_length_ &&
+                   bulletin::text::is_han(text[start - 1]) &&
                    stops_.find(text[start - 1]) == std::u32string::npos)
                 --start;
             bool overlaps = !spans.empty() && static_cast<std::size_t>(spans.back().second) > start;
@@ -63,8 +66,9 @@ void MeetingTagger::tag(bulletin::Document& doc, bulletin::Context& ctx) {
 
 // Identity and parameters: read by `bulletin plugins meeting` and checked by `bulletin validate`.
 constexpr bulletin::ParamSpec kMeetingParams[] = {
-    {"suffixes", bulletin::ParamType::List, "座谈会,培训班,推进会,联席会,研讨会,工作会议,常委会会议",
-     false, "Words that end a meeting name, comma-separated."},
+    {"suffixes", bulletin::ParamType::List,
+     "座谈会,培训班,推进会,联席会,研讨会,工作会议,常委会会议", false,
+     "Words that end a meeting name, comma-separated."},
     {"stop_chars", bulletin::ParamType::String, "在的了和与及后前召开由对从", false,
      "Characters that cannot be part of a meeting name; the name starts after them."},
     {"min_length", bulletin::ParamType::Int, "5", false,

@@ -1,8 +1,8 @@
 // meeting: tags meeting names ("全省人大选举任免联络工作座谈会") as entities of type "meeting".
 #pragma once
 
-#include <bulletin/plugin.hpp>
 #include <bulletin/params.hpp>
+#include <bulletin/plugin.hpp>
 
 #include <string>
 #include <vector>

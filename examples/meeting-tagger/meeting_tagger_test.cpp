@@ -8,9 +8,12 @@
 namespace {
 
 bulletin::Params params(std::map<std::string, std::string, std::less<>> values = {}) {
-    std::map<std::string, std::string, std::less<>> all = {
-        {"suffixes", "座谈会,培训班"}, {"stop_chars", "在的"}, {"min_length", "5"}, {"max_length", "30"}};
-    for (auto& [k, v] : values) all[k] = v;
+    std::map<std::string, std::string, std::less<>> all = {{"suffixes", "座谈会,培训班"},
+                                                           {"stop_chars", "在的"},
+                                                           {"min_length", "5"},
+                                                           {"max_length", "30"}};
+    for (auto& [k, v] : values)
+        all[k] = v;
     return bulletin::Params(all);
 }
 
@@ -26,16 +29,16 @@ public:
     void write_file(const std::filesystem::path&, std::string_view) override {}
 };
 
-}  // namespace
+} // namespace
 
 TEST(MeetingTagger, FindsTheMeetingNameAfterPunctuation) {
     MeetingTagger tagger(params());
     auto text = bulletin::text::to_u32("4月12日,全省人大选举任免联络工作座谈会在娄底召开。");
     auto spans = tagger.find(text);
     ASSERT_EQ(spans.size(), 1u);
-    EXPECT_EQ(bulletin::text::to_utf8(text.substr(static_cast<std::size_t>(spans[0].first),
-                                                  static_cast<std::size_t>(spans[0].second -
-                                                                           spans[0].first))),
+    EXPECT_EQ(bulletin::text::to_utf8(
+                  text.substr(static_cast<std::size_t>(spans[0].first),
+                              static_cast<std::size_t>(spans[0].second - spans[0].first))),
               "全省人大选举任免联络工作座谈会");
 }
 
@@ -44,13 +47,14 @@ TEST(MeetingTagger, StopsAtStopCharactersAndSkipsShortMatches) {
     auto text = bulletin::text::to_u32("市人大常委会在平江县举办代表培训班,在座谈会");
     auto spans = tagger.find(text);
     ASSERT_EQ(spans.size(), 1u);  // "座谈会" alone (after 在) is shorter than min_length
-    EXPECT_EQ(spans[0].first, 7);  // after 在
+    EXPECT_EQ(spans[0].first, 7); // after 在
 }
 
 TEST(MeetingTagger, TagsTitlesAndParagraphsWithOffsets) {
     MeetingTagger tagger(params());
     bulletin::Document doc;
-    doc.articles.push_back({"全省人大选举任免联络工作座谈会在娄底召开", {"无关", "举办的培训班"}, std::nullopt});
+    doc.articles.push_back(
+        {"全省人大选举任免联络工作座谈会在娄底召开", {"无关", "举办的培训班"}, std::nullopt});
     NullContext ctx;
     tagger.tag(doc, ctx);
     ASSERT_EQ(doc.entities.size(), 1u);

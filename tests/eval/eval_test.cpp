@@ -17,10 +17,18 @@ using nlohmann::json;
 
 namespace {
 
-std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
-std::string bulletin_cmd() { return quote(bulletin::testing::bulletin_binary()) + " -q "; }
-fs::path pipeline() { return bulletin::testing::source_dir() / "pipelines" / "cn-bulletin.xml"; }
-fs::path samples() { return bulletin::testing::data_dir() / "samples"; }
+std::string quote(const fs::path& p) {
+    return "'" + p.string() + "'";
+}
+std::string bulletin_cmd() {
+    return quote(bulletin::testing::bulletin_binary()) + " -q ";
+}
+fs::path pipeline() {
+    return bulletin::testing::source_dir() / "pipelines" / "cn-bulletin.xml";
+}
+fs::path samples() {
+    return bulletin::testing::data_dir() / "samples";
+}
 
 double row(const std::vector<bulletin::host::ScoreRow>& rows, const std::string& name) {
     for (const auto& r : rows)
@@ -47,7 +55,8 @@ bulletin::Document perfect() {
     doc.masthead.issue = bulletin::IssueNumber{3, std::nullopt, std::nullopt, false};
     doc.masthead.publisher = "某办公厅";
     doc.masthead.date = "2024-03-08";
-    doc.articles.push_back({"标题一", {"第一段,内容。", "第二段"}, bulletin::Byline{"某处", {"张三"}, ""}});
+    doc.articles.push_back(
+        {"标题一", {"第一段,内容。", "第二段"}, bulletin::Byline{"某处", {"张三"}, ""}});
     doc.articles.push_back({"标题 二", {"第三段"}, std::nullopt});
     doc.distribution.push_back({"送", {"甲", "乙"}});
     auto entity = [](std::string type, std::string text, std::string value) {
@@ -66,12 +75,13 @@ bulletin::Document perfect() {
     return doc;
 }
 
-}  // namespace
+} // namespace
 
 TEST(Score, APerfectDocumentScoresOneEverywhere) {
     auto rows = bulletin::host::score_document(perfect(), kGold);
-    for (const auto& r : rows) EXPECT_EQ(r.value, 1.0) << r.name << ": " << r.difference;
-    EXPECT_EQ(rows.size(), 13u);  // total is null in the gold, so it is not a row
+    for (const auto& r : rows)
+        EXPECT_EQ(r.value, 1.0) << r.name << ": " << r.difference;
+    EXPECT_EQ(rows.size(), 13u); // total is null in the gold, so it is not a row
 }
 
 TEST(Score, ComparesAfterNfkcWithoutSpacesAndExplainsDifferences) {
@@ -83,11 +93,12 @@ TEST(Score, ComparesAfterNfkcWithoutSpacesAndExplainsDifferences) {
     auto rows = bulletin::host::score_document(doc, kGold);
     EXPECT_EQ(row(rows, "masthead.date"), 0.0);
     EXPECT_EQ(row(rows, "articles.count"), 0.0);
-    EXPECT_DOUBLE_EQ(row(rows, "articles.titles"), 2.0 / 3.0);  // P 1/1, R 1/2
-    EXPECT_DOUBLE_EQ(row(rows, "articles.paragraphs"), 0.4);    // 1 of 2 predicted, 1 of 3 gold
+    EXPECT_DOUBLE_EQ(row(rows, "articles.titles"), 2.0 / 3.0); // P 1/1, R 1/2
+    EXPECT_DOUBLE_EQ(row(rows, "articles.paragraphs"), 0.4);   // 1 of 2 predicted, 1 of 3 gold
     EXPECT_EQ(row(rows, "persons.positions"), 0.0);
     std::map<std::string, std::string> differences;
-    for (const auto& r : rows) differences[r.name] = r.difference;
+    for (const auto& r : rows)
+        differences[r.name] = r.difference;
     EXPECT_EQ(differences["articles.paragraphs"],
               "article 1 paragraph 2: expected '第二段', got '第二段落'");
     EXPECT_EQ(differences["masthead.date"], "expected '2024-03-08', got '2024-03-09'");
@@ -97,7 +108,7 @@ TEST(Score, ComparesAfterNfkcWithoutSpacesAndExplainsDifferences) {
 
 TEST(Score, PlacesMatchThroughAliases) {
     auto doc = perfect();
-    doc.entities[2].value = "";  // only the text, an alias, is given
+    doc.entities[2].value = ""; // only the text, an alias, is given
     EXPECT_EQ(row(bulletin::host::score_document(doc, kGold), "places"), 1.0);
     doc.entities[2].text = doc.entities[2].value = "长沙市";
     EXPECT_EQ(row(bulletin::host::score_document(doc, kGold), "places"), 0.0);
@@ -106,8 +117,10 @@ TEST(Score, PlacesMatchThroughAliases) {
 TEST(Gold, IsFoundByStrippingExtensions) {
     bulletin::testing::TempDir dir;
     bulletin::host::write_file_atomically(dir.path() / "a.gold.json", "{}");
-    EXPECT_EQ(bulletin::host::find_gold(dir.path() / "a.plain.txt", {}), dir.path() / "a.gold.json");
-    EXPECT_EQ(bulletin::host::find_gold("/elsewhere/a.gb18030.txt", dir.path()), dir.path() / "a.gold.json");
+    EXPECT_EQ(bulletin::host::find_gold(dir.path() / "a.plain.txt", {}),
+              dir.path() / "a.gold.json");
+    EXPECT_EQ(bulletin::host::find_gold("/elsewhere/a.gb18030.txt", dir.path()),
+              dir.path() / "a.gold.json");
     EXPECT_TRUE(bulletin::host::find_gold(dir.path() / "b.txt", {}).empty());
 }
 
@@ -128,7 +141,8 @@ TEST(EvalCommand, ThresholdsDecideTheExitCode) {
 /// Every shared sample in every form: the repository's copy through the shipped pipeline must
 /// reproduce the gold structure exactly, and entities must reach the issue's thresholds.
 TEST(Samples, ShippedPipelineReproducesTheGold) {
-    auto result = run_command(bulletin_cmd() + "eval --json " + quote(pipeline()) + " " + quote(samples()));
+    auto result =
+        run_command(bulletin_cmd() + "eval --json " + quote(pipeline()) + " " + quote(samples()));
     ASSERT_EQ(result.exit_code, 0) << result.output;
     auto report = json::parse(result.output);
     ASSERT_EQ(report["documents"].size(), 28u);
@@ -137,7 +151,8 @@ TEST(Samples, ShippedPipelineReproducesTheGold) {
         EXPECT_EQ(d["structure"].get<double>(), 1.0) << name << ": " << d["differences"].dump();
         EXPECT_GE(d["entities"].get<double>(), 0.95) << name << ": " << d["differences"].dump();
         for (const char* r : {"persons.names", "places", "dates"})
-            EXPECT_GE(d["rows"][r].get<double>(), 0.9) << name << " " << r << ": " << d["differences"].dump();
+            EXPECT_GE(d["rows"][r].get<double>(), 0.9)
+                << name << " " << r << ": " << d["differences"].dump();
     }
 }
 
@@ -157,11 +172,14 @@ TEST(Samples, EvalAgreesWithScoreBulletin) {
         auto gold = bulletin::host::find_gold(input, {});
         ASSERT_FALSE(gold.empty()) << input;
         auto dir = out.path() / input.filename();
-        auto run = run_command(bulletin_cmd() + "run " + quote(pipeline()) + " " + quote(input) + " -o " + quote(dir));
+        auto run = run_command(bulletin_cmd() + "run " + quote(pipeline()) + " " + quote(input) +
+                               " -o " + quote(dir));
         ASSERT_EQ(run.exit_code, 0) << run.output;
         auto json_file = dir / (input.stem().string() + ".json");
-        auto scored = run_command("python3 " + quote(scorer) + " " + quote(json_file) + " " + quote(gold));
-        auto ours = run_command(bulletin_cmd() + "eval --json " + quote(pipeline()) + " " + quote(input));
+        auto scored =
+            run_command("python3 " + quote(scorer) + " " + quote(json_file) + " " + quote(gold));
+        auto ours =
+            run_command(bulletin_cmd() + "eval --json " + quote(pipeline()) + " " + quote(input));
         auto rows = json::parse(ours.output)["documents"][0]["rows"];
         std::regex line(R"(^(\S+)\s+([0-9.]+)$)");
         std::istringstream lines(scored.output);

@@ -11,10 +11,18 @@
 
 namespace bulletin::testing {
 
-std::filesystem::path plugin_dir() { return BULLETIN_TEST_PLUGIN_DIR; }
-std::filesystem::path data_dir() { return BULLETIN_TEST_DATA_DIR; }
-std::filesystem::path source_dir() { return BULLETIN_SOURCE_DIR; }
-std::filesystem::path bulletin_binary() { return BULLETIN_BINARY; }
+std::filesystem::path plugin_dir() {
+    return BULLETIN_TEST_PLUGIN_DIR;
+}
+std::filesystem::path data_dir() {
+    return BULLETIN_TEST_DATA_DIR;
+}
+std::filesystem::path source_dir() {
+    return BULLETIN_SOURCE_DIR;
+}
+std::filesystem::path bulletin_binary() {
+    return BULLETIN_BINARY;
+}
 
 std::filesystem::path shared_samples_dir() {
     auto dir = source_dir().parent_path() / "shared" / "samples";
@@ -25,7 +33,8 @@ const host::Registry& builtin_registry() {
     static const host::Registry registry = [] {
         host::Registry r;
         r.add_directory(plugin_dir());
-        for (const auto& e : r.errors()) ADD_FAILURE() << e.message;
+        for (const auto& e : r.errors())
+            ADD_FAILURE() << e.message;
         return r;
     }();
     return registry;
@@ -70,4 +79,4 @@ CommandResult run_command(const std::string& command) {
     return result;
 }
 
-}  // namespace bulletin::testing
+} // namespace bulletin::testing

@@ -80,4 +80,4 @@ struct CommandResult {
 };
 CommandResult run_command(const std::string& command);
 
-}  // namespace bulletin::testing
+} // namespace bulletin::testing

@@ -32,7 +32,7 @@ std::vector<std::string> sh_blocks(const fs::path& markdown) {
     return blocks;
 }
 
-}  // namespace
+} // namespace
 
 TEST(Tutorial, EveryCommandOfNewSeriesWorksAsWritten) {
     auto doc = bulletin::testing::source_dir() / "docs" / "new-series.md";
@@ -41,14 +41,17 @@ TEST(Tutorial, EveryCommandOfNewSeriesWorksAsWritten) {
 
     // The tutorial runs from the repository root; give it one whose writes go to a scratch dir.
     bulletin::testing::TempDir root;
-    fs::create_directory_symlink(bulletin::testing::source_dir() / "pipelines", root.path() / "pipelines");
+    fs::create_directory_symlink(bulletin::testing::source_dir() / "pipelines",
+                                 root.path() / "pipelines");
     fs::create_directory_symlink(bulletin::testing::source_dir() / "tests", root.path() / "tests");
     fs::create_directory_symlink(BULLETIN_BUILD_DIR, root.path() / "build");
 
     std::string script = "set -eu -o pipefail\ncd '" + root.path().string() + "'\n";
-    for (const auto& block : blocks) script += block;
+    for (const auto& block : blocks)
+        script += block;
     bulletin::host::write_file_atomically(root.path() / "tutorial.sh", script);
-    auto result = bulletin::testing::run_command("bash '" + (root.path() / "tutorial.sh").string() + "'");
+    auto result =
+        bulletin::testing::run_command("bash '" + (root.path() / "tutorial.sh").string() + "'");
     ASSERT_EQ(result.exit_code, 0) << result.output;
 
     // What the text of the tutorial says the reader will see.
@@ -58,7 +61,8 @@ TEST(Tutorial, EveryCommandOfNewSeriesWorksAsWritten) {
           "mean 'bylines'?",
           "exit code 2", "persons.names              0.857  missing '陈晓燕'", "exit code 1",
           "structure 1.000 entities 1.000", "3 inputs: 3 converted"}) {
-        EXPECT_NE(result.output.find(expected), std::string::npos) << expected << "\n" << result.output;
+        EXPECT_NE(result.output.find(expected), std::string::npos) << expected << "\n"
+                                                                   << result.output;
     }
     EXPECT_TRUE(fs::exists(root.path() / "my-series" / "out" / "yueyang-daibiao-2023-12.json"));
 }

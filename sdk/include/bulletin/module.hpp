@@ -46,21 +46,25 @@ enum class PluginKind : std::uint32_t { Reader = 1, Segmenter = 2, Tagger = 3, E
 
 constexpr const char* plugin_kind_name(PluginKind kind) {
     switch (kind) {
-    case PluginKind::Reader: return "reader";
-    case PluginKind::Segmenter: return "segmenter";
-    case PluginKind::Tagger: return "tagger";
-    case PluginKind::Exporter: return "exporter";
+    case PluginKind::Reader:
+        return "reader";
+    case PluginKind::Segmenter:
+        return "segmenter";
+    case PluginKind::Tagger:
+        return "tagger";
+    case PluginKind::Exporter:
+        return "exporter";
     }
     return "unknown";
 }
 
 /// PluginInfo::flags
-inline constexpr std::uint32_t kThreadSafe = 1u << 0;  ///< one instance may serve many threads
+inline constexpr std::uint32_t kThreadSafe = 1u << 0; ///< one instance may serve many threads
 
 using PluginFactory = std::unique_ptr<Plugin> (*)(const Params& params);
 
 struct PluginInfo {
-    const char* name;  ///< unique across all loaded modules, e.g. "cn.bulletin"
+    const char* name; ///< unique across all loaded modules, e.g. "cn.bulletin"
     PluginKind kind;
     const char* description;
     const ParamSpec* params;
@@ -70,7 +74,7 @@ struct PluginInfo {
 };
 
 struct ModuleInfo {
-    std::uint32_t abi_version;  ///< must stay the first field
+    std::uint32_t abi_version; ///< must stay the first field
     const char* sdk_version;
     const char* build_key;
     const char* name;
@@ -88,17 +92,23 @@ template <class T> std::unique_ptr<Plugin> make_plugin(const Params& params) {
     return std::make_unique<T>(params);
 }
 
-template <std::size_t N> constexpr std::size_t param_count(const ParamSpec (&)[N]) { return N; }
+template <std::size_t N> constexpr std::size_t param_count(const ParamSpec (&)[N]) {
+    return N;
+}
 /// For plugins without parameters: pass `bulletin::kNoParams`.
 struct NoParams {};
 inline constexpr NoParams kNoParams{};
-constexpr const ParamSpec* param_data(NoParams) { return nullptr; }
-constexpr std::size_t param_count(NoParams) { return 0; }
+constexpr const ParamSpec* param_data(NoParams) {
+    return nullptr;
+}
+constexpr std::size_t param_count(NoParams) {
+    return 0;
+}
 template <std::size_t N> constexpr const ParamSpec* param_data(const ParamSpec (&table)[N]) {
     return table;
 }
 
-}  // namespace bulletin
+} // namespace bulletin
 
 #if defined(_WIN32)
 #define BULLETIN_EXPORT __declspec(dllexport)
@@ -108,26 +118,26 @@ template <std::size_t N> constexpr const ParamSpec* param_data(const ParamSpec (
 
 /// Declares one plugin: `var` is the name of the PluginInfo constant, `Class` is constructed from
 /// `const bulletin::Params&`, `params` is a ParamSpec array (or bulletin::kNoParams).
-#define BULLETIN_PLUGIN_FLAGS(var, Class, name, kind, description, params, flags)                 \
-    static const ::bulletin::PluginInfo var {                                                     \
-        name, kind, description, ::bulletin::param_data(params), ::bulletin::param_count(params), \
-            flags, &::bulletin::make_plugin<Class>                                                \
+#define BULLETIN_PLUGIN_FLAGS(var, Class, name, kind, description, params, flags)                  \
+    static const ::bulletin::PluginInfo var {                                                      \
+        name, kind, description, ::bulletin::param_data(params), ::bulletin::param_count(params),  \
+            flags, &::bulletin::make_plugin<Class>                                                 \
     }
 #define BULLETIN_PLUGIN(var, Class, name, kind, description, params)                               \
     BULLETIN_PLUGIN_FLAGS(var, Class, name, kind, description, params, 0u)
 
 /// Declares the module and its entry point; list the module's plugins as `&var` arguments.
 #define BULLETIN_MODULE(name, version, license, description, ...)                                  \
-    extern "C" BULLETIN_EXPORT const ::bulletin::ModuleInfo* bulletin_module() {                  \
-        static const ::bulletin::PluginInfo* const plugins[] = {__VA_ARGS__};                     \
-        static const ::bulletin::ModuleInfo info{::bulletin::kAbiVersion,                         \
-                                                 ::bulletin::kSdkVersion,                         \
-                                                 ::bulletin::kBuildKey,                           \
-                                                 name,                                            \
-                                                 version,                                         \
-                                                 license,                                         \
-                                                 description,                                     \
-                                                 plugins,                                         \
-                                                 std::size(plugins)};                             \
-        return &info;                                                                             \
+    extern "C" BULLETIN_EXPORT const ::bulletin::ModuleInfo* bulletin_module() {                   \
+        static const ::bulletin::PluginInfo* const plugins[] = {__VA_ARGS__};                      \
+        static const ::bulletin::ModuleInfo info{::bulletin::kAbiVersion,                          \
+                                                 ::bulletin::kSdkVersion,                          \
+                                                 ::bulletin::kBuildKey,                            \
+                                                 name,                                             \
+                                                 version,                                          \
+                                                 license,                                          \
+                                                 description,                                      \
+                                                 plugins,                                          \
+                                                 std::size(plugins)};                              \
+        return &info;                                                                              \
     }

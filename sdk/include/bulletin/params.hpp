@@ -19,35 +19,40 @@ namespace bulletin {
 
 enum class ParamType : std::uint8_t {
     String,
-    Int,     ///< decimal integer, optionally negative
-    Double,  ///< decimal number
-    Bool,    ///< true/false, yes/no, 1/0, on/off
-    List,    ///< comma-separated strings; whitespace around items is dropped
+    Int,    ///< decimal integer, optionally negative
+    Double, ///< decimal number
+    Bool,   ///< true/false, yes/no, 1/0, on/off
+    List,   ///< comma-separated strings; whitespace around items is dropped
 };
 
 /// One row of a plugin's parameter table. Plain data so it can sit in a constexpr array.
 struct ParamSpec {
     const char* name;
     ParamType type;
-    const char* default_value;  ///< nullptr: no default (then `required` says if it must be set)
+    const char* default_value; ///< nullptr: no default (then `required` says if it must be set)
     bool required;
     const char* help;
 };
 
 constexpr const char* param_type_name(ParamType type) {
     switch (type) {
-    case ParamType::String: return "string";
-    case ParamType::Int: return "int";
-    case ParamType::Double: return "double";
-    case ParamType::Bool: return "bool";
-    case ParamType::List: return "list";
+    case ParamType::String:
+        return "string";
+    case ParamType::Int:
+        return "int";
+    case ParamType::Double:
+        return "double";
+    case ParamType::Bool:
+        return "bool";
+    case ParamType::List:
+        return "list";
     }
     return "?";
 }
 
 inline std::string_view trim_ascii(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' ||
-                          s.front() == '\r'))
+    while (!s.empty() &&
+           (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
         s.remove_prefix(1);
     while (!s.empty() &&
            (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
@@ -93,11 +98,15 @@ inline std::vector<std::string> parse_list_param(std::string_view text) {
 /// True when `text` is a valid value of `type`.
 inline bool param_value_valid(ParamType type, std::string_view text) {
     switch (type) {
-    case ParamType::Int: return parse_int_param(text).has_value();
-    case ParamType::Double: return parse_double_param(text).has_value();
-    case ParamType::Bool: return parse_bool_param(text).has_value();
+    case ParamType::Int:
+        return parse_int_param(text).has_value();
+    case ParamType::Double:
+        return parse_double_param(text).has_value();
+    case ParamType::Bool:
+        return parse_bool_param(text).has_value();
     case ParamType::String:
-    case ParamType::List: return true;
+    case ParamType::List:
+        return true;
     }
     return false;
 }
@@ -130,4 +139,4 @@ private:
     std::map<std::string, std::string, std::less<>> values_;
 };
 
-}  // namespace bulletin
+} // namespace bulletin

@@ -104,4 +104,4 @@ public:
     virtual void finish(Context& /*context*/) {}
 };
 
-}  // namespace bulletin
+} // namespace bulletin
