@@ -226,6 +226,7 @@ int run_batch(const Registry& registry, const BatchOptions& options) {
             if (index >= todo.size()) return;
             const Item& item = *todo[index];
             Result result = processor.process(item);
+            if (result.interrupted) return; // converted again by the next run
             InputRecord record;
             record.path = item.relative;
             std::size_t item_index = static_cast<std::size_t>(&item - items.data());

@@ -111,6 +111,13 @@ int show_plugin(const Registry& registry, const std::string& name) {
     return 0;
 }
 
+/// CLI11 would wrap "-1" into the largest unsigned value, which turns a limit off.
+std::string whole_number_of_bytes(const std::string& text) {
+    bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+    if (digits && text.find_first_not_of('0') != std::string::npos && text.size() <= 19) return {};
+    return "must be a whole number of bytes, 1 or more (at most 19 digits), not '" + text + "'";
+}
+
 std::vector<Override> parse_overrides(const std::vector<std::string>& sets, bool& ok) {
     std::vector<Override> out;
     for (const auto& text : sets) {
@@ -127,8 +134,12 @@ std::vector<Override> parse_overrides(const std::vector<std::string>& sets, bool
 // Set by the signal handler, read by plugins through Context::cancelled(). A signal handler can
 // only reach a global; this is the one piece of global mutable state, and it is a lock-free flag.
 std::atomic<bool> g_cancel{false};
-extern "C" void on_stop_signal(int) {
-    g_cancel.store(true);
+extern "C" void on_stop_signal(int sig) {
+    if (g_cancel.exchange(true)) {
+        // A second request while a plugin does not return: stop now, the way the signal would.
+        std::signal(sig, SIG_DFL);
+        std::raise(sig);
+    }
 }
 
 int run_pipeline(const Registry& registry, const std::string& pipeline_file,
@@ -173,15 +184,16 @@ int run_pipeline(const Registry& registry, const std::string& pipeline_file,
         if (outcome.ok) {
             ++converted;
             for (const auto& out : outcome.outputs)
-                std::cout << input << " -> " << out.string() << "\n";
-            if (outcome.outputs.empty()) std::cout << input << " -> (no output written)\n";
+                std::cout << log_safe(input) << " -> " << log_safe(out.string()) << "\n";
+            if (outcome.outputs.empty())
+                std::cout << log_safe(input) << " -> (no output written)\n";
         } else {
             ++failed;
-            std::cerr << "bulletin: " << outcome.error << "\n";
+            std::cerr << "bulletin: " << log_safe(outcome.error) << "\n";
         }
     }
     for (const auto& error : runner->finish()) {
-        std::cerr << "bulletin: " << error << "\n";
+        std::cerr << "bulletin: " << log_safe(error) << "\n";
         ++failed;
     }
     if (inputs.size() > 1 || failed > 0)
@@ -247,7 +259,8 @@ int run_cli(int argc, char** argv) {
         ->capture_default_str();
     run->add_option("--set", sets, "Override a parameter: STAGE.PARAM=VALUE (repeatable)");
     run->add_option("--max-input-size", max_input_bytes, "Refuse inputs larger than this (bytes)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(whole_number_of_bytes);
 
     auto* validate = app.add_subcommand("validate", "Check a pipeline without running it");
     std::string validate_file;
@@ -297,7 +310,8 @@ int run_cli(int argc, char** argv) {
     batch
         ->add_option("--max-input-size", batch_options.max_input_bytes,
                      "Refuse inputs larger than this (bytes)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(whole_number_of_bytes);
 
     auto* eval = app.add_subcommand(
         "eval", "Score a pipeline against hand-checked gold files (NAME.gold.json)");
@@ -328,7 +342,7 @@ int run_cli(int argc, char** argv) {
     worker->add_option("pipeline", worker_pipeline)->required();
     worker->add_option("-o", worker_output)->required();
     worker->add_option("--set", worker_sets);
-    worker->add_option("--max-input-size", worker_max);
+    worker->add_option("--max-input-size", worker_max)->check(whole_number_of_bytes);
 
     auto* plugins = app.add_subcommand("plugins", "List modules and plugins, or show one plugin");
     std::string plugin_name;

@@ -6,55 +6,94 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 
 namespace bulletin::host {
 
 namespace {
-// JSON lines: one object per record, message escaped by a small formatter flag.
-class JsonEscapeFlag final : public spdlog::custom_flag_formatter {
+
+/// `prefix` then `value` (< 256) as two hex digits.
+template <class Out> void append_hex_escape(Out& out, std::string_view prefix, unsigned value) {
+    static constexpr char hex[] = "0123456789abcdef";
+    out.append(prefix);
+    out.push_back(hex[(value >> 4) & 0xF]);
+    out.push_back(hex[value & 0xF]);
+}
+
+} // namespace
+
+/// Appends `text` so that nothing in it acts on a terminal or breaks a log line: C0 and C1
+/// controls and DEL become \xNN (text) or \u00NN (JSON), bytes that are not UTF-8 become
+/// \xNN; in JSON, quotes and backslashes are escaped too.
+template <class Out> void append_log_safe(Out& out, std::string_view text, LogFormat format) {
+    const bool json = format == LogFormat::Json;
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
+    const auto size = static_cast<std::int32_t>(std::min<std::size_t>(text.size(), INT32_MAX));
+    for (std::int32_t i = 0; i < size;) {
+        std::int32_t start = i;
+        UChar32 c = 0;
+        U8_NEXT(bytes, i, size, c);
+        if (c < 0) { // not UTF-8: each byte shown as its value, never passed through raw
+            for (std::int32_t j = start; j < i; ++j)
+                append_hex_escape(out, json ? "\\\\x" : "\\x", bytes[j]);
+            continue;
+        }
+        // C1 controls (U+0080..U+009F) are terminal commands too (U+009B is CSI).
+        if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
+            if (json && c == '\n')
+                out.append(std::string_view("\\n"));
+            else if (json && c == '\t')
+                out.append(std::string_view("\\t"));
+            else
+                append_hex_escape(out, json ? "\\u00" : "\\x", static_cast<unsigned>(c));
+            continue;
+        }
+        if (json && (c == '"' || c == '\\')) out.push_back('\\');
+        out.append(
+            text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
+    }
+}
+
+std::string log_safe(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    append_log_safe(out, text, LogFormat::Text);
+    return out;
+}
+
+namespace {
+
+/// The message of a record, escaped for the sink's format (the `%*` flag of the patterns).
+class SafeMessageFlag final : public spdlog::custom_flag_formatter {
 public:
+    explicit SafeMessageFlag(LogFormat format) : format_(format) {}
     void format(const spdlog::details::log_msg& msg, const std::tm&,
                 spdlog::memory_buf_t& dest) override {
-        for (char c : msg.payload) {
-            switch (c) {
-            case '"':
-                dest.append(std::string_view("\\\""));
-                break;
-            case '\\':
-                dest.append(std::string_view("\\\\"));
-                break;
-            case '\n':
-                dest.append(std::string_view("\\n"));
-                break;
-            case '\t':
-                dest.append(std::string_view("\\t"));
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    dest.append(std::string_view(buf));
-                } else {
-                    dest.push_back(c);
-                }
-            }
-        }
+        append_log_safe(dest, std::string_view(msg.payload.data(), msg.payload.size()), format_);
     }
     std::unique_ptr<custom_flag_formatter> clone() const override {
-        return std::make_unique<JsonEscapeFlag>();
+        return std::make_unique<SafeMessageFlag>(format_);
     }
+
+private:
+    LogFormat format_;
 };
+
 } // namespace
 
 void configure_logging(spdlog::level::level_enum level, LogFormat format) {
     auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
     auto formatter = std::make_unique<spdlog::pattern_formatter>();
     if (format == LogFormat::Json) {
-        formatter->add_flag<JsonEscapeFlag>('*').set_pattern(
-            R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","logger":"%n","message":"%*"})");
+        formatter->add_flag<SafeMessageFlag>('*', LogFormat::Json)
+            .set_pattern(
+                R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","logger":"%n","message":"%*"})");
     } else {
-        formatter->set_pattern("[%l] %n: %v");
+        formatter->add_flag<SafeMessageFlag>('*', LogFormat::Text).set_pattern("[%l] %n: %*");
     }
     spdlog::drop_all();
     auto host = std::make_shared<spdlog::logger>("bulletin", sink);
@@ -68,7 +107,10 @@ void configure_logging(spdlog::level::level_enum level, LogFormat format) {
 
 void add_log_file(const std::string& file) {
     auto sink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(file, 10 * 1024 * 1024, 3);
-    sink->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %n: %v");
+    auto formatter = std::make_unique<spdlog::pattern_formatter>();
+    formatter->add_flag<SafeMessageFlag>('*', LogFormat::Text)
+        .set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %n: %*");
+    sink->set_formatter(std::move(formatter));
     spdlog::apply_all(
         [&](const std::shared_ptr<spdlog::logger>& logger) { logger->sinks().push_back(sink); });
 }

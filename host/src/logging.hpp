@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace spdlog {
 class logger;
@@ -28,5 +29,11 @@ std::shared_ptr<spdlog::logger> plugin_logger(const std::string& name);
 std::shared_ptr<spdlog::logger> host_logger();
 
 spdlog::level::level_enum to_spdlog(LogLevel level);
+
+/// `text` safe to print on a terminal or in a text log: control characters (C0, DEL, C1) and
+/// bytes that are not UTF-8 become \xNN, so a document cannot move the cursor, recolour the
+/// screen or forge log lines. Every log sink applies it to messages; use it for text written to
+/// stderr or stdout directly.
+std::string log_safe(std::string_view text);
 
 } // namespace bulletin::host

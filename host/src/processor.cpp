@@ -9,6 +9,7 @@ Result InProcess::process(const Item& item) {
     auto outcome = runner_.process(item.absolute, relative_dir.empty() ? "." : relative_dir);
     Result r;
     r.ok = outcome.ok;
+    r.interrupted = outcome.interrupted;
     r.error = outcome.error;
     r.sha256 = std::move(outcome.document.source.sha256);
     for (const auto& o : outcome.outputs)

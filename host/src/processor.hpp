@@ -12,6 +12,7 @@ namespace bulletin::host {
 /// The outcome of one input as the batch records it.
 struct Result {
     bool ok = false;
+    bool interrupted = false; ///< stopped by SIGTERM/SIGINT: not a result to record
     std::string error;
     std::string sha256; ///< of the bytes converted; empty when the input was not read
     std::vector<std::string> outputs;

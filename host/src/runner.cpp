@@ -181,6 +181,16 @@ DocumentOutcome PipelineRunner::process_bytes(const std::filesystem::path& input
         outcome.elapsed = std::chrono::steady_clock::now() - started;
         return std::move(outcome);
     };
+    // Checked between stages: a stop request ends the document before the next stage, and no
+    // exporter writes a half-processed document.
+    auto stop_requested = [&](const char* next_stage) {
+        if (!options_.cancel || !options_.cancel->load()) return false;
+        outcome.error = input.string() + ": interrupted (SIGTERM or SIGINT) before the " +
+                        next_stage + " stage; nothing was written for it";
+        outcome.interrupted = true;
+        return true;
+    };
+    if (stop_requested("reader")) return finish(false);
 
     Bound<Reader>* reader = nullptr;
     for (auto& candidate : stages_->readers) {
@@ -209,14 +219,19 @@ DocumentOutcome PipelineRunner::process_bytes(const std::filesystem::path& input
     if (doc.source.format.empty()) doc.source.format = outcome.reader;
     doc.source.pages = static_cast<int>(doc.pages.size());
 
-    for (auto& stage : stages_->segmenters)
+    for (auto& stage : stages_->segmenters) {
+        if (stop_requested("segmenter")) return finish(false);
         if (!guarded("segmenter", stage.plugin.info->name, input, outcome.error,
                      [&] { stage.plugin->segment(doc, *stage.context); }))
             return finish(false);
-    for (auto& stage : stages_->taggers)
+    }
+    for (auto& stage : stages_->taggers) {
+        if (stop_requested("tagger")) return finish(false);
         if (!guarded("tagger", stage.plugin.info->name, input, outcome.error,
                      [&] { stage.plugin->tag(doc, *stage.context); }))
             return finish(false);
+    }
+    if (stop_requested("exporter")) return finish(false);
 
     // Every exporter gets its chance even when one fails: one bad output must not cost the others.
     bool ok = true;

@@ -29,6 +29,7 @@ struct RunOptions {
 struct DocumentOutcome {
     std::filesystem::path input;
     bool ok = false;
+    bool interrupted = false;                   ///< stopped by a stop request, not by a failure
     std::string error;                          ///< what failed, naming plugin and file
     std::string reader;                         ///< the reader that accepted the input
     std::vector<std::filesystem::path> outputs; ///< files the exporters wrote

@@ -186,7 +186,7 @@ TEST_F(BatchTest, KilledRunsThenRerunMatchAnUninterruptedRun) {
     EXPECT_EQ(outputs(output_), expected); // every output complete, none missing, no extra files
 }
 
-TEST_F(BatchTest, SigtermFinishesTheDocumentInHandAndExitsThree) {
+TEST_F(BatchTest, SigtermStopsAtTheNextStageAndExitsThree) {
     make_inputs(150, "SLOW\n");
     auto result =
         run_command("(" + bulletin_cmd() + " batch " + quote(pipeline_) + " --input " +
@@ -270,4 +270,20 @@ TEST_F(BatchTest, ConfigurationErrorsExitWithTwo) {
     EXPECT_EQ(result.exit_code, 2);
     EXPECT_NE(result.output.find("unknown reader plugin 'nope'"), std::string::npos)
         << result.output;
+}
+
+TEST_F(BatchTest, ADocumentInterruptedMidPipelineIsNeitherWrittenNorCountedFailed) {
+    write_input("wait.txt", "TEST\nTitle\nWAIT\n");
+    auto log = dir_.path() / "log.txt";
+    auto result = run_command(
+        "(" + quote(bulletin::testing::bulletin_binary()) + " --plugin-dir " +
+        quote(fs::path(TEST_MODULES_DIR) / "good") + " batch " + quote(pipeline_) + " --input " +
+        quote(input_) + " --output " + quote(output_) + " >/dev/null 2>" + quote(log) +
+        " & pid=$!; for i in $(seq 400); do grep -q waiting " + quote(log) +
+        " && break; sleep 0.05; done; kill -TERM $pid; wait $pid; echo status=$?)");
+    EXPECT_NE(result.output.find("status=3"), std::string::npos) << result.output;
+    EXPECT_FALSE(fs::exists(output_ / "wait.title")) << "exported after the stop request";
+    auto r = report();
+    EXPECT_EQ(r["counts"]["failed"], 0) << r.dump(2);
+    EXPECT_EQ(r["counts"]["not_started"], 1) << r.dump(2);
 }

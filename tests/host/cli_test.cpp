@@ -148,3 +148,83 @@ TEST_F(CliTest, BulletinPluginPathAddsDirectories) {
     EXPECT_EQ(result.exit_code, 0) << result.output;
     EXPECT_NE(result.output.find("Kind:         reader"), std::string::npos);
 }
+
+namespace {
+
+/// Shell code: starts `command` in the background with stderr in `err`, waits (up to 20 s) until
+/// stderr shows `ready`, then runs `then` with $pid set; prints "exit=N" at the end.
+std::string background(const std::string& command, const fs::path& err, const std::string& ready,
+                       const std::string& then) {
+    return command + " 2>'" + err.string() + "' & pid=$!; for i in $(seq 400); do grep -q '" +
+           ready + "' '" + err.string() + "' && break; sleep 0.05; done; " + then +
+           " wait $pid; echo \"exit=$?\"";
+}
+
+} // namespace
+
+TEST_F(CliTest, RunStopsBetweenStagesOnSigterm) {
+    auto pipeline = write("p.xml", kPipeline);
+    auto input = write("slow.txt", "TEST\nTitle\nWAIT\n");
+    auto out = dir_.path() / "out";
+    auto err = dir_.path() / "err.txt";
+    auto result = run_command(background(
+        bulletin_cmd("run " + pipeline.string() + " " + input.string() + " -o " + out.string()),
+        err, "waiting", "kill -TERM $pid;"));
+    EXPECT_NE(result.output.find("exit=3"), std::string::npos) << result.output;
+    auto log = bulletin::testing::read_file(err);
+    EXPECT_NE(log.find("interrupted (SIGTERM or SIGINT) before the exporter stage"),
+              std::string::npos)
+        << log;
+    EXPECT_FALSE(fs::exists(out / "slow.title")) << "the exporter ran after the stop request";
+}
+
+TEST_F(CliTest, ASecondSigtermStopsAPluginThatDoesNotReturn) {
+    auto pipeline = write("p.xml", kPipeline);
+    auto input = write("stuck.txt", "TEST\nTitle\nSTUCK\n");
+    auto err = dir_.path() / "err.txt";
+    // Signals sent while one is pending merge into one, so keep sending until the process ends.
+    auto result = run_command(background(
+        bulletin_cmd("run " + pipeline.string() + " " + input.string() + " -o " +
+                     (dir_.path() / "out").string()),
+        err, "stuck",
+        "for i in $(seq 100); do kill -0 $pid 2>/dev/null || break; kill -TERM $pid; sleep 0.1; "
+        "done;"));
+    // 128 + SIGTERM: the second request ends the process the way the signal does.
+    EXPECT_NE(result.output.find("exit=143"), std::string::npos) << result.output;
+}
+
+TEST_F(CliTest, NegativeSizeLimitsAreRefused) {
+    auto pipeline = write("p.xml", kPipeline);
+    auto input = write("in.txt", "TEST\nHi\n");
+    for (const char* value : {"-1", "0", "1e9", "abc"}) {
+        auto result =
+            run_command(bulletin_cmd("run " + pipeline.string() + " " + input.string() + " -o " +
+                                     (dir_.path() / "o").string() + " --max-input-size " + value));
+        EXPECT_EQ(result.exit_code, 2) << value << ": " << result.output;
+        EXPECT_NE(result.output.find("must be a whole number of bytes"), std::string::npos)
+            << result.output;
+        auto batch = run_command(bulletin_cmd(
+            "batch " + pipeline.string() + " --input " + dir_.path().string() + " --output " +
+            (dir_.path() / "b").string() + " --max-input-size " + value));
+        EXPECT_EQ(batch.exit_code, 2) << value << ": " << batch.output;
+    }
+}
+
+TEST_F(CliTest, ControlCharactersFromDocumentsNeverReachTheTerminalRaw) {
+    auto pipeline = write("p.xml", R"(<pipeline>
+  <reader plugin="test.lines"/>
+  <segmenter plugin="test.title"/>
+  <exporter plugin="test.title-file"/>
+</pipeline>)");
+    // The file name and the text both carry an escape sequence (ESC [ 2 J clears the screen),
+    // a C1 CSI (U+009B) and a byte that is not UTF-8.
+    auto input = write("in\x1b[2J.txt", "TEST\nTitle\nTHROW\n");
+    for (const char* format : {"text", "json"}) {
+        auto result = run_command(bulletin_cmd(std::string("--log-format ") + format + " run " +
+                                               pipeline.string() + " '" + input.string() + "' -o " +
+                                               (dir_.path() / "o").string()));
+        EXPECT_EQ(result.exit_code, 1) << result.output;
+        EXPECT_EQ(result.output.find('\x1b'), std::string::npos) << result.output;
+        EXPECT_NE(result.output.find("in\\x1b[2J.txt"), std::string::npos) << result.output;
+    }
+}

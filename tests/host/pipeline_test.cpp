@@ -268,3 +268,74 @@ TEST(ShippedPipelines, LoadWithTheBuiltinPlugins) {
         EXPECT_TRUE(result.ok()) << messages;
     }
 }
+
+namespace {
+std::string stage_xml(int i) {
+    return "  <tagger plugin=\"test.words\" id=\"w" + std::to_string(i) +
+           "\"><param name=\"label\">x</param></tagger>\n";
+}
+} // namespace
+
+TEST_F(PipelineTest, ExtendsChainsDeeperThanTheLimitAreRefused) {
+    // 40 files, each extending the next: beyond the documented 32 levels.
+    for (int i = 39; i >= 1; --i)
+        write("p" + std::to_string(i) + ".xml",
+              "<pipeline extends=\"p" + std::to_string(i + 1) + ".xml\"/>\n");
+    write("p40.xml", kGood);
+    auto load = load_pipeline(dir_.path() / "p1.xml", registry_);
+    ASSERT_FALSE(load.ok());
+    ASSERT_EQ(load.errors.size(), 1u) << all(load);
+    EXPECT_NE(load.errors[0].message.find("'extends' chain is deeper than 32 files"),
+              std::string::npos)
+        << all(load);
+    // Reported where the 33rd file is referenced, with line and column.
+    EXPECT_NE(load.errors[0].str().find("p32.xml:1:1: error: "), std::string::npos) << all(load);
+
+    // 32 levels are fine.
+    auto within = load_pipeline(dir_.path() / "p9.xml", registry_);
+    EXPECT_TRUE(within.ok()) << all(within);
+}
+
+TEST_F(PipelineTest, ThousandsOfErrorsAreCountedNotAllKept) {
+    std::string xml = "<pipeline>\n  <reader plugin=\"test.lines\"/>\n";
+    for (int i = 0; i < 5000; ++i)
+        xml += "<bogus/>"; // one line, so columns must be computed without rescanning it
+    xml += "\n</pipeline>\n";
+    auto load = this->load(xml);
+    ASSERT_FALSE(load.ok());
+    ASSERT_EQ(load.errors.size(), 101u);
+    EXPECT_EQ(load.errors[0].where.line, 3);
+    EXPECT_EQ(load.errors[0].where.column, 1);
+    EXPECT_EQ(load.errors[99].where.column, 1 + 99 * 8);
+    EXPECT_NE(load.errors[100].message.find("and 4900 more errors (only the first 100"),
+              std::string::npos)
+        << load.errors[100].str();
+}
+
+TEST_F(PipelineTest, MoreStagesThanTheLimitAreRefused) {
+    std::string xml = "<pipeline>\n  <reader plugin=\"test.lines\"/>\n";
+    for (int i = 0; i < 1200; ++i)
+        xml += stage_xml(i);
+    xml += "</pipeline>\n";
+    auto load = this->load(xml);
+    expect_error(load, 1002, 3, "the pipeline has more than 1000 stages");
+}
+
+TEST_F(PipelineTest, OverridesOfManyInheritedStagesAreMatchedToTheirStage) {
+    std::string base = "<pipeline>\n  <reader plugin=\"test.lines\"/>\n";
+    std::string child = "<pipeline extends=\"base.xml\">\n";
+    for (int i = 0; i < 500; ++i) {
+        base += stage_xml(i);
+        child += "  <tagger id=\"w" + std::to_string(i) + "\"><param name=\"limit\">" +
+                 std::to_string(i) + "</param></tagger>\n";
+    }
+    write("base.xml", base + "</pipeline>\n");
+    auto load = this->load(child + "</pipeline>\n");
+    ASSERT_TRUE(load.ok()) << all(load);
+    ASSERT_EQ(load.pipeline->stages.size(), 501u);
+    for (int i = 0; i < 500; ++i) {
+        const auto& stage = load.pipeline->stages[static_cast<std::size_t>(i) + 1];
+        EXPECT_EQ(stage.id, "w" + std::to_string(i));
+        EXPECT_EQ(stage.params.at("limit").value, std::to_string(i));
+    }
+}

@@ -200,3 +200,23 @@ TEST_F(RunnerTest, TwoInputsOfOneRunNeverOverwriteEachOthersOutput) {
     // The same input converted again in one run may rewrite its own outputs.
     EXPECT_TRUE(r->process(dir_.path() / "same.txt").ok);
 }
+
+TEST_F(RunnerTest, AStopRequestEndsTheDocumentBeforeTheNextStage) {
+    auto file = dir_.path() / "p.xml";
+    write_file_atomically(file, kPipeline);
+    auto load = load_pipeline(file, registry_);
+    ASSERT_TRUE(load.ok());
+    std::atomic<bool> cancel{true};
+    RunOptions options;
+    options.output_root = dir_.path() / "out";
+    options.cancel = &cancel;
+    PipelineRunner r(*load.pipeline, registry_, options);
+    auto outcome = r.process(input("doc.txt", "TEST\nTitle\n"));
+    EXPECT_FALSE(outcome.ok);
+    EXPECT_NE(
+        outcome.error.find("doc.txt: interrupted (SIGTERM or SIGINT) before the reader stage"),
+        std::string::npos)
+        << outcome.error;
+    EXPECT_TRUE(outcome.outputs.empty());
+    EXPECT_FALSE(fs::exists(dir_.path() / "out" / "doc.title"));
+}

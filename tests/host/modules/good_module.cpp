@@ -38,11 +38,12 @@ public:
 };
 
 /// First line is the title, the others paragraphs. Marker lines misbehave on purpose: THROW
-/// throws, CRASH aborts, SEGV raises SIGSEGV, HANG never returns, SLOW sleeps 5 ms.
+/// throws, CRASH aborts, SEGV raises SIGSEGV, HANG never returns, SLOW sleeps 5 ms, WAIT logs
+/// "waiting" and returns once the run is cancelled, STUCK logs "stuck" and never returns.
 class TitleSegmenter final : public bulletin::Segmenter {
 public:
     explicit TitleSegmenter(const bulletin::Params&) {}
-    void segment(bulletin::Document& doc, bulletin::Context&) override {
+    void segment(bulletin::Document& doc, bulletin::Context& ctx) override {
         bulletin::Article article;
         for (const auto& page : doc.pages)
             for (const auto& line : page.lines) {
@@ -52,6 +53,17 @@ public:
                 if (line.text == "HANG")
                     for (;;)
                         std::this_thread::sleep_for(std::chrono::seconds(1));
+                if (line.text == "WAIT") {
+                    ctx.warn("waiting for a stop request");
+                    while (!ctx.cancelled())
+                        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                    continue;
+                }
+                if (line.text == "STUCK") {
+                    ctx.warn("stuck until killed");
+                    for (;;)
+                        std::this_thread::sleep_for(std::chrono::seconds(1));
+                }
                 if (line.text == "SLOW") {
                     std::this_thread::sleep_for(std::chrono::milliseconds(5));
                     continue;
