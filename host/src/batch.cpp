@@ -133,6 +133,7 @@ private:
     std::unique_ptr<FileLock> lock_;
     std::unique_ptr<StateStore> state_;
     std::shared_ptr<BatchClaims> claims_;
+    InFlightJournal::Previous previous_run_; ///< read before this run replaces the journal
     std::unique_ptr<InFlightJournal> journal_;
     std::vector<std::unique_ptr<Processor>> processors_;
 
@@ -174,7 +175,7 @@ int BatchRun::run() {
             plan();
         }
         if (!stopping()) convert();
-    } catch (const StateError& e) {
+    } catch (const std::exception& e) { // the state or the journal beside it
         state_failed(e.what());
     }
     return finish();
@@ -275,8 +276,7 @@ int BatchRun::create_processors() {
                     std::make_unique<InProcess>(*load_->pipeline, registry_, run));
             }
         }
-        journal_ = std::make_unique<InFlightJournal>(state_file_.string() + ".inflight",
-                                                     processors_.size(), pipeline_hash_);
+        previous_run_ = InFlightJournal::read(state_file_.string() + ".inflight");
     } catch (const std::exception& e) {
         log_->error("{}", e.what());
         write_report("failed");
@@ -290,7 +290,7 @@ int BatchRun::create_processors() {
 /// in-process runs; one that was in flight when the process was killed is converted again after
 /// the others, alone, and counts as a failed attempt if it was alone already.
 void BatchRun::recover_previous_run() {
-    auto previous = InFlightJournal::read(state_file_.string() + ".inflight");
+    const auto& previous = previous_run_;
     if (previous.entries.empty()) return;
     std::unordered_map<std::string, const Item*> by_path;
     for (const auto& item : items_)
@@ -446,6 +446,9 @@ bool BatchRun::outputs_intact(const InputRecord& record, const Item& item) {
 }
 
 void BatchRun::convert() {
+    // Replaces the previous run's journal only now that what it said is in the state.
+    journal_ = std::make_unique<InFlightJournal>(state_file_.string() + ".inflight",
+                                                 processors_.size(), pipeline_hash_);
     Progress progress(items_.size(), log_, options_.progress_bar);
     progress.update(0, skipped_ + gave_up_.size(), 0);
     // In-process conversions run plugins in this process: a crash handler names the document.

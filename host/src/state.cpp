@@ -24,6 +24,7 @@ StateError state_error(sqlite3* db, const std::filesystem::path& file, const std
     int code = db ? sqlite3_extended_errcode(db) & 0xff : SQLITE_NOMEM;
     int sys = db ? sqlite3_system_errno(db) : 0;
     std::string message = what + " " + file.string() + ": " + (db ? sqlite3_errmsg(db) : "");
+    if (code == SQLITE_FULL && sys == 0) sys = ENOSPC; // how SQLite reports ENOSPC
     if (sys != 0)
         message += " (" + std::string(std::strerror(sys)) + ", errno " + std::to_string(sys) + ")";
     const bool full = code == SQLITE_FULL || sys == ENOSPC || sys == EDQUOT || sys == EFBIG;
