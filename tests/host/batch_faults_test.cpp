@@ -138,10 +138,10 @@ TEST_F(BatchFaults, ShardsSeeBothFormatsOfADocumentAndRefuseTheSecond) {
     }
     // As the shipped examples do: one output directory, a state and a report per shard.
     std::size_t failed = 0;
-    for (int k = 1; k <= 2; ++k) {
+    for (int k = 1; k <= 3; ++k) {
         auto suffix = std::to_string(k);
         auto result =
-            batch("--shard " + suffix + "/2 --state " +
+            batch("--shard " + suffix + "/3 --state " +
                   quote(output_ / ".bulletin" / ("state-" + suffix + ".sqlite")) + " --report " +
                   quote(output_ / ".bulletin" / ("report-" + suffix + ".json")));
         auto r = nlohmann::json::parse(
