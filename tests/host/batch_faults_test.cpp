@@ -519,3 +519,38 @@ TEST_F(BatchFaults, KillNineAtTwentyRandomPointsLeavesWhatAnUninterruptedRunWrit
     }
     EXPECT_GE(landed, 15) << "most kills should land while the batch runs";
 }
+
+TEST_F(BatchFaults, TheCronAndSystemdExamplesRunAsWritten) {
+    make_inputs(3);
+    auto logs = dir_.path() / "log";
+    fs::create_directories(logs);
+    auto examples = bulletin::testing::source_dir() / "examples" / "scheduling";
+    for (const char* name : {"crontab", "bulletin-batch.service"}) {
+        SCOPED_TRACE(name);
+        auto text = bulletin::testing::read_file(examples / name);
+        for (std::size_t at; (at = text.find("\\\n")) != std::string::npos;)
+            text.replace(at, 2, " "); // systemd's continued lines
+        std::string command;
+        for (const auto& line : lines_of(text))
+            if (auto at = line.find("/usr/local/bin/bulletin "); at != std::string::npos)
+                command = line.substr(at + std::string("/usr/local/bin/bulletin").size());
+        ASSERT_FALSE(command.empty());
+        auto replace = [&](const std::string& from, const fs::path& to) {
+            for (std::size_t at; (at = command.find(from)) != std::string::npos;)
+                command.replace(at, from.size(), quote(to));
+        };
+        replace("/usr/local/share/bulletin/pipelines/cn-bulletin.xml", pipeline_);
+        replace("/srv/bulletins/incoming", input_);
+        replace("/srv/bulletins/converted", output_);
+        replace("/var/log/bulletin", logs);
+        auto result = run_command(quote(bulletin::testing::bulletin_binary()) + " --plugin-dir " +
+                                  quote(fs::path(TEST_MODULES_DIR) / "good") + command);
+        EXPECT_EQ(result.exit_code, 0) << command << "\n" << result.output;
+        if (contains(command, " -q ")) {
+            EXPECT_EQ(result.output, "") << command;
+        }
+        EXPECT_TRUE(contains(bulletin::testing::read_file(logs / "batch.log"), "3 inputs: "));
+        fs::remove_all(output_);
+        fs::remove(logs / "batch.log");
+    }
+}
