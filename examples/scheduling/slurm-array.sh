@@ -1,6 +1,8 @@
 #!/bin/bash
 # Slurm job array: `sbatch slurm-array.sh` runs 16 tasks, task K converting shard K of 16.
 # Re-submitting after a failure only redoes what is not done (each shard has its own state).
+# A shard holds every format of a document (x.txt and x.pdf), so its state refuses a second
+# input that maps to the same output; keep {dir} and {stem} in the output templates.
 #SBATCH --job-name=bulletin
 #SBATCH --array=1-16
 #SBATCH --cpus-per-task=2

@@ -7,11 +7,14 @@
 
 #include <atomic>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace bulletin::host {
+
+class OutputClaims;
 
 /// Exit codes shared by `run`, `batch` and `eval` (docs/operations.md).
 enum ExitCode : int {
@@ -19,6 +22,8 @@ enum ExitCode : int {
     kExitSomeFailed = 1,
     kExitConfigError = 2,
     kExitInterrupted = 3,
+    kExitLockHeld = 4,     ///< another batch run holds the state's lock
+    kExitStateFailure = 5, ///< the state or the report could not be written (or read)
 };
 
 struct Shard {
@@ -27,7 +32,8 @@ struct Shard {
 };
 /// Parses "K/N" with 1 <= K <= N.
 std::optional<Shard> parse_shard(std::string_view text);
-/// True when `relative_path` belongs to `shard` (a stable FNV-1a hash of the path).
+/// True when `relative_path` belongs to `shard`: a stable FNV-1a hash of the path without its
+/// extension, so that every format of one document (a.txt, a.pdf) lands in the same shard.
 bool in_shard(std::string_view relative_path, const Shard& shard);
 
 struct BatchOptions {
@@ -39,21 +45,28 @@ struct BatchOptions {
     std::filesystem::path report_file; ///< default: OUTPUT/.bulletin/report.json
     int jobs = 1;
     bool isolate = false;
-    double timeout_seconds = 300; ///< per document, enforced with --isolate
+    double timeout_seconds = 300; ///< per document, enforced with --isolate (required for it)
     Shard shard;
     std::vector<std::string> extensions;  ///< inputs to consider; empty = every file
     std::vector<std::string> plugin_dirs; ///< passed on to worker processes
     std::uintmax_t max_input_bytes = 512ull * 1024 * 1024;
+    /// Failed conversions of one content before it is given up (0: never).
+    int max_attempts = 3;
+    bool retry_failed = false; ///< also convert given-up inputs
+    bool verify = false;       ///< check outputs' SHA-256, not only their size, before skipping
+    bool progress_bar = false; ///< draw a progress bar on stderr instead of progress log lines
+    std::vector<std::string> worker_log_args; ///< logging options passed on to worker processes
     const std::atomic<bool>* cancel = nullptr;
 };
 
-/// Runs a batch and returns its exit code. Prints progress and the summary on stderr.
+/// Runs a batch and returns its exit code. Logs progress and the summary through the host logger.
 int run_batch(const Registry& registry, const BatchOptions& options);
 
 /// The hidden `bulletin _worker` loop used by --isolate: reads "RELATIVE\tABSOLUTE" lines on
-/// stdin, converts each, and answers one JSON line per input on stdout.
+/// stdin, converts each, and answers one JSON line per input on stdout. `claims` (may be null)
+/// are the batch's output claims, shared through its state (claims.hpp).
 int run_worker(const Registry& registry, const std::filesystem::path& pipeline_file,
                const std::vector<std::string>& sets, const std::filesystem::path& output_root,
-               std::uintmax_t max_input_bytes);
+               std::uintmax_t max_input_bytes, std::shared_ptr<OutputClaims> claims);
 
 } // namespace bulletin::host

@@ -3,6 +3,7 @@
 #include "cli.hpp"
 
 #include "batch.hpp"
+#include "claims.hpp"
 #include "eval.hpp"
 #include "logging.hpp"
 #include "pipeline.hpp"
@@ -11,6 +12,8 @@
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+
+#include <unistd.h>
 
 #include <csignal>
 #include <iomanip>
@@ -295,8 +298,18 @@ int run_cli(int argc, char** argv) {
         "Run plugins in worker processes: a crash or hang fails one document, not the batch");
     batch
         ->add_option("--timeout", batch_options.timeout_seconds,
-                     "Seconds per document before its worker is killed (with --isolate)")
+                     "Seconds per document before its worker is killed (requires --isolate)")
         ->capture_default_str();
+    batch
+        ->add_option("--max-attempts", batch_options.max_attempts,
+                     "Failed conversions of an unchanged input before it is given up (0: never)")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    batch->add_flag("--retry-failed", batch_options.retry_failed,
+                    "Also convert inputs that were given up");
+    batch->add_flag("--verify", batch_options.verify,
+                    "Check each unchanged input's outputs against their recorded SHA-256 (not "
+                    "only their size) before skipping it");
     batch
         ->add_option("--shard", batch_shard,
                      "Take the K-th of N slices of the inputs (K/N, 1-based), for job arrays")
@@ -343,6 +356,9 @@ int run_cli(int argc, char** argv) {
     worker->add_option("-o", worker_output)->required();
     worker->add_option("--set", worker_sets);
     worker->add_option("--max-input-size", worker_max)->check(whole_number_of_bytes);
+    std::string worker_state, worker_input_root;
+    worker->add_option("--state", worker_state);
+    worker->add_option("--input-root", worker_input_root);
 
     auto* plugins = app.add_subcommand("plugins", "List modules and plugins, or show one plugin");
     std::string plugin_name;
@@ -359,6 +375,13 @@ int run_cli(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         app.exit(e);
         return 2;
+    }
+    if (*batch) {
+        // Before anything slow (loading plugins): a SIGTERM in the first milliseconds of a batch
+        // stops it as cleanly as a later one (exit code 3).
+        std::signal(SIGINT, on_stop_signal);
+        std::signal(SIGTERM, on_stop_signal);
+        std::signal(SIGPIPE, SIG_IGN); // a dead worker must not kill the batch
     }
 
     auto level = global.quiet          ? spdlog::level::err
@@ -379,26 +402,51 @@ int run_cli(int argc, char** argv) {
             eval_options.inputs.assign(eval_inputs.begin(), eval_inputs.end());
             return run_eval(registry, eval_options);
         }
-        if (*worker)
-            return run_worker(registry, worker_pipeline, worker_sets, worker_output, worker_max);
+        if (*worker) {
+            std::shared_ptr<OutputClaims> claims;
+            if (!worker_state.empty())
+                claims = std::make_shared<WorkerClaims>(
+                    worker_state, StateKeys(worker_input_root, worker_output));
+            return run_worker(registry, worker_pipeline, worker_sets, worker_output, worker_max,
+                              std::move(claims));
+        }
         if (*batch) {
             auto shard = parse_shard(batch_shard);
             if (!shard) {
-                std::cerr << "bulletin: --shard '" << batch_shard
-                          << "': expected K/N with 1 <= K <= N\n";
+                spdlog::error("--shard '{}': expected K/N with 1 <= K <= N", batch_shard);
+                return kExitConfigError;
+            }
+            if (batch->count("--timeout") > 0 && !batch_options.isolate) {
+                spdlog::error("--timeout needs --isolate: a document converted in the batch "
+                              "process cannot be stopped; add --isolate (plugins then run in "
+                              "worker processes that are killed after --timeout seconds)");
                 return kExitConfigError;
             }
             batch_options.shard = *shard;
             batch_options.extensions = parse_list_param(extensions);
             batch_options.plugin_dirs = global.plugin_dirs;
             batch_options.cancel = &g_cancel;
-            if (!log_file.empty()) add_log_file(log_file);
-            std::signal(SIGINT, on_stop_signal);
-            std::signal(SIGTERM, on_stop_signal);
-            std::signal(SIGPIPE, SIG_IGN); // a dead worker must not kill the batch
+            const bool json = global.log_format == "json";
+            batch_options.progress_bar = !json && !global.quiet && ::isatty(2) == 1;
+            if (json) batch_options.worker_log_args = {"--log-format", "json"};
+            if (global.quiet) batch_options.worker_log_args.push_back("-q");
+            for (int i = 0; i < global.verbose; ++i)
+                batch_options.worker_log_args.push_back("-v");
+            if (!log_file.empty()) {
+                try {
+                    add_log_file(log_file, json ? LogFormat::Json : LogFormat::Text);
+                } catch (const std::exception& e) {
+                    spdlog::error("cannot open the log file {}: {}", log_file, e.what());
+                    return kExitConfigError;
+                }
+            }
             return run_batch(registry, batch_options);
         }
     } catch (const std::exception& e) {
+        if (*batch) {
+            spdlog::error("{}", e.what());
+            return kExitConfigError;
+        }
         std::cerr << "bulletin: " << e.what() << "\n";
         return 2;
     }

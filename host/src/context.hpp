@@ -71,14 +71,19 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
 /// Returns false when that is not possible; the caller then falls back to fsync per file.
 bool sync_filesystem(const std::filesystem::path& dir);
 
-/// Which input each output file of a run was written for, so that a second input whose
-/// template expands to the same path ("a.pdf" and "a.txt" -> "a.json") fails instead of
-/// silently replacing the first one's output. Shared by every context of a run; thread-safe.
+/// Which input each output file was written for, so that a second input whose template expands
+/// to the same path ("a.pdf" and "a.txt" -> "a.json") fails instead of silently replacing the
+/// first one's output. This base class remembers one run in memory (`bulletin run`); a batch
+/// keeps the claims in its state, across runs and worker processes (claims.hpp). Thread-safe.
 class OutputClaims {
 public:
-    /// Records that `output` belongs to `input`; throws bulletin::Error when another input of
-    /// this run already wrote it.
-    void claim(const std::filesystem::path& output, const std::filesystem::path& input);
+    virtual ~OutputClaims() = default;
+    /// Records that `output` belongs to `input`, before it is written; throws bulletin::Error
+    /// when it belongs to another input.
+    virtual void claim(const std::filesystem::path& output, const std::filesystem::path& input);
+    /// Called once `bytes` were written to `output` for `input`.
+    virtual void written(const std::filesystem::path& /*output*/,
+                         const std::filesystem::path& /*input*/, std::string_view /*bytes*/) {}
 
 private:
     std::mutex mutex_;
@@ -138,6 +143,7 @@ public:
     void write_file(const std::filesystem::path& path, std::string_view bytes) override {
         if (claims_) claims_->claim(path, scope()->input);
         RunContext::write_file(path, bytes);
+        if (claims_) claims_->written(path, scope()->input, bytes);
         written.push_back(path);
     }
     std::vector<std::filesystem::path> written;

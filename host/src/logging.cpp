@@ -85,32 +85,63 @@ private:
 
 } // namespace
 
-void configure_logging(spdlog::level::level_enum level, LogFormat format) {
-    auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+namespace {
+
+constexpr const char* kJsonPattern =
+    R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","logger":"%n","message":"%*"})";
+
+std::unique_ptr<spdlog::formatter> make_formatter(LogFormat format, const char* text_pattern) {
     auto formatter = std::make_unique<spdlog::pattern_formatter>();
-    if (format == LogFormat::Json) {
-        formatter->add_flag<SafeMessageFlag>('*', LogFormat::Json)
-            .set_pattern(
-                R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","logger":"%n","message":"%*"})");
-    } else {
-        formatter->add_flag<SafeMessageFlag>('*', LogFormat::Text).set_pattern("[%l] %n: %*");
+    formatter->add_flag<SafeMessageFlag>('*', format)
+        .set_pattern(format == LogFormat::Json ? kJsonPattern : text_pattern);
+    return formatter;
+}
+
+/// A rotating log file that keeps its own format: spdlog gives every sink of a new logger the
+/// registry's (stderr) formatter, which would turn the file's lines into stderr's.
+class LogFileSink final : public spdlog::sinks::sink {
+public:
+    LogFileSink(const std::string& file, LogFormat format)
+        : file_(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(file, 10 * 1024 * 1024, 3)) {
+        file_->set_formatter(make_formatter(format, "%Y-%m-%dT%H:%M:%S.%e%z %l %n: %*"));
     }
-    spdlog::drop_all();
-    auto host = std::make_shared<spdlog::logger>("bulletin", sink);
-    spdlog::set_default_logger(host);
-    // Registered as the registry's formatter: initialize_logger() gives it to every plugin logger.
-    spdlog::set_formatter(std::move(formatter));
-    spdlog::set_level(level);
+    void log(const spdlog::details::log_msg& msg) override { file_->log(msg); }
+    void flush() override { file_->flush(); }
+    void set_pattern(const std::string&) override {}
+    void set_formatter(std::unique_ptr<spdlog::formatter>) override {}
+
+private:
+    std::shared_ptr<spdlog::sinks::rotating_file_sink_mt> file_;
+};
+
+void load_env_levels() {
     // BULLETIN_LOG="warn,cn.bulletin=debug" adjusts levels per logger.
     if (const char* env = std::getenv("BULLETIN_LOG")) spdlog::cfg::helpers::load_levels(env);
 }
 
-void add_log_file(const std::string& file) {
-    auto sink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(file, 10 * 1024 * 1024, 3);
-    auto formatter = std::make_unique<spdlog::pattern_formatter>();
-    formatter->add_flag<SafeMessageFlag>('*', LogFormat::Text)
-        .set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %n: %*");
-    sink->set_formatter(std::move(formatter));
+} // namespace
+
+void configure_logging(spdlog::level::level_enum level, LogFormat format) {
+    auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+    // -q silences stderr below errors even when a log file wants more (add_log_file); otherwise
+    // the loggers' levels decide, so BULLETIN_LOG can raise one of them.
+    sink->set_level(level >= spdlog::level::err ? level : spdlog::level::trace);
+    spdlog::drop_all();
+    auto host = std::make_shared<spdlog::logger>("bulletin", sink);
+    spdlog::set_default_logger(host);
+    // Registered as the registry's formatter: initialize_logger() gives it to every plugin logger.
+    spdlog::set_formatter(make_formatter(format, "[%l] %n: %*"));
+    spdlog::set_level(level);
+    load_env_levels();
+}
+
+void add_log_file(const std::string& file, LogFormat format) {
+    auto sink = std::make_shared<LogFileSink>(file, format);
+    // The file gets at least info (the summary, progress, warnings), even with -q.
+    if (spdlog::get_level() > spdlog::level::info) {
+        spdlog::set_level(spdlog::level::info);
+        load_env_levels();
+    }
     spdlog::apply_all(
         [&](const std::shared_ptr<spdlog::logger>& logger) { logger->sinks().push_back(sink); });
 }

@@ -21,8 +21,9 @@ enum class LogFormat { Text, Json };
 
 /// Configures the sinks and default level once, at program start (before any logger exists).
 void configure_logging(spdlog::level::level_enum level, LogFormat format);
-/// Also logs to `file`, rotating at 10 MiB with 3 old files kept. Call before plugins are created.
-void add_log_file(const std::string& file);
+/// Also logs to `file` in `format`, at least at info level (also with -q), rotating at 10 MiB
+/// with 3 old files kept. Call before plugins are created. Throws spdlog::spdlog_ex.
+void add_log_file(const std::string& file, LogFormat format);
 /// The logger for a plugin (created on first use, shared afterwards).
 std::shared_ptr<spdlog::logger> plugin_logger(const std::string& name);
 /// The host's own logger.

@@ -1,10 +1,14 @@
 // Batch state in SQLite: per input its content hash, the pipeline fingerprint, status, outputs,
-// error and timings. A re-run consults it to skip unchanged work.
+// error and timings; per output the input that owns it, its size and hash. A re-run consults it
+// to skip unchanged work, refuse a second input that maps to an owned output, and notice
+// damaged outputs.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -23,24 +27,59 @@ struct InputRecord {
     std::vector<std::string> outputs;
     std::string error;
     double seconds = 0;
+    /// Conversions tried on this content with this pipeline (a changed input starts again at 1).
     int attempts = 0;
+    /// Times this content crashed the batch process (in-process conversion).
+    int crashes = 0;
     std::string finished_at; ///< ISO 8601 UTC
+};
+
+/// One output file: who owns it (the claim) and what was written (checked when skipping).
+struct OutputRecord {
+    std::string path;       ///< relative to the output root (absolute when outside it)
+    std::string input;      ///< the owning input, relative to the input root
+    std::int64_t size = -1; ///< -1: claimed, not yet recorded as written
+    std::string sha256;
+};
+
+/// A failure to read or write the state, with what to do about it. `write_failure` is true when
+/// the disk is full, read-only or failing (the run cannot record its work), false when the file
+/// is not a usable state database.
+class StateError : public std::runtime_error {
+public:
+    StateError(const std::string& message, bool write_failure)
+        : std::runtime_error(message), write_failure_(write_failure) {}
+    bool write_failure() const { return write_failure_; }
+
+private:
+    bool write_failure_;
 };
 
 class StateStore {
 public:
-    /// Opens (creating if needed) the state database. Throws std::runtime_error with the path.
+    /// The schema this build writes (PRAGMA user_version); older files are migrated on open.
+    static constexpr int kSchemaVersion = 1;
+
+    /// Opens (creating and migrating if needed) the state database. Throws StateError.
     explicit StateStore(const std::filesystem::path& file);
     ~StateStore();
     StateStore(const StateStore&) = delete;
     StateStore& operator=(const StateStore&) = delete;
 
     std::optional<InputRecord> find(const std::string& path) const;
-    /// Inserts or replaces the record; committed before it returns.
-    void save(const InputRecord& record);
-    /// Inserts or replaces the records in one transaction (all or none).
-    void save_all(const std::vector<InputRecord>& records);
+    /// Every output record (the claims), for a run to load once.
+    std::vector<OutputRecord> outputs() const;
+    /// Every input that has a record.
+    std::vector<std::string> paths() const;
     std::int64_t count() const;
+    int schema_version() const;
+
+    /// In one transaction (all or none): inserts or replaces `records` and `outputs`, and
+    /// removes the output records whose paths are in `released`. Throws StateError.
+    void commit(const std::vector<InputRecord>& records, const std::vector<OutputRecord>& outputs,
+                const std::vector<std::string>& released = {});
+
+    const std::filesystem::path& file() const { return file_; }
 
 private:
     struct Closer {
@@ -49,18 +88,64 @@ private:
     struct StatementCloser {
         void operator()(sqlite3_stmt* statement) const;
     };
+    void migrate();
+    void save(const InputRecord& record);
+    void save(const OutputRecord& record);
+    [[noreturn]] void fail(const std::string& what) const;
+
+    std::filesystem::path file_;
     std::unique_ptr<sqlite3, Closer> db_;
     // Prepared once: preparing per call was most of an unchanged re-run (docs/performance.md).
     // Declared after db_, so they are finalized before it closes.
     std::unique_ptr<sqlite3_stmt, StatementCloser> find_statement_;
     std::unique_ptr<sqlite3_stmt, StatementCloser> save_statement_;
+    std::unique_ptr<sqlite3_stmt, StatementCloser> save_output_statement_;
+    std::unique_ptr<sqlite3_stmt, StatementCloser> release_statement_;
+};
+
+/// Claims outputs directly in a state database: used by `bulletin _worker` processes, which
+/// share the batch's state file with the batch process and each other (SQLite WAL serializes
+/// the writers). Every call commits at once, so a claim is visible to the other workers before
+/// the output is written.
+class SharedOutputTable {
+public:
+    /// Opens an existing state database (the batch process created and migrated it).
+    explicit SharedOutputTable(const std::filesystem::path& file);
+    ~SharedOutputTable();
+    SharedOutputTable(const SharedOutputTable&) = delete;
+    SharedOutputTable& operator=(const SharedOutputTable&) = delete;
+
+    /// Claims `path` for `input` unless it is owned already; returns the owner. Throws StateError.
+    std::string claim(const std::string& path, const std::string& input);
+    /// Records what was written to an output `input` owns. Throws StateError.
+    void written(const std::string& path, const std::string& input, std::int64_t size,
+                 const std::string& sha256);
+
+private:
+    struct Closer {
+        void operator()(sqlite3* db) const;
+    };
+    struct StatementCloser {
+        void operator()(sqlite3_stmt* statement) const;
+    };
     std::filesystem::path file_;
+    std::unique_ptr<sqlite3, Closer> db_;
+    std::unique_ptr<sqlite3_stmt, StatementCloser> insert_;
+    std::unique_ptr<sqlite3_stmt, StatementCloser> owner_;
+    std::unique_ptr<sqlite3_stmt, StatementCloser> update_;
+};
+
+/// Thrown by FileLock when another process holds the lock.
+class LockHeld : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
 };
 
 /// An exclusive advisory lock (flock) on a file, held for the object's lifetime.
 class FileLock {
 public:
-    /// Throws std::runtime_error naming the file when another process holds it.
+    /// Throws LockHeld when another process holds it, std::runtime_error naming the file and
+    /// what to do when it cannot be created or locked.
     explicit FileLock(const std::filesystem::path& file);
     ~FileLock();
     FileLock(const FileLock&) = delete;

@@ -195,6 +195,7 @@ void Isolated::stop() {
 std::vector<std::string> worker_argv(const BatchOptions& options) {
     std::error_code ec;
     std::vector<std::string> argv{fs::read_symlink("/proc/self/exe", ec).string()};
+    argv.insert(argv.end(), options.worker_log_args.begin(), options.worker_log_args.end());
     for (const auto& dir : options.plugin_dirs) {
         argv.push_back("--plugin-dir");
         argv.push_back(dir);
@@ -202,6 +203,9 @@ std::vector<std::string> worker_argv(const BatchOptions& options) {
     argv.insert(argv.end(),
                 {"_worker", options.pipeline_file.string(), "-o", options.output_root.string(),
                  "--max-input-size", std::to_string(options.max_input_bytes)});
+    if (!options.state_file.empty()) // output claims go through the batch's state (claims.hpp)
+        argv.insert(argv.end(), {"--state", options.state_file.string(), "--input-root",
+                                 options.input_root.string()});
     for (const auto& set : options.sets) {
         argv.push_back("--set");
         argv.push_back(set);
@@ -211,7 +215,7 @@ std::vector<std::string> worker_argv(const BatchOptions& options) {
 
 int run_worker(const Registry& registry, const fs::path& pipeline_file,
                const std::vector<std::string>& sets, const fs::path& output_root,
-               std::uintmax_t max_input_bytes) {
+               std::uintmax_t max_input_bytes, std::shared_ptr<OutputClaims> claims) {
     // The parent decides when to stop (it closes our stdin); a Ctrl-C on the terminal reaches
     // the whole process group and must not kill the document in hand.
     std::signal(SIGINT, SIG_IGN);
@@ -232,6 +236,7 @@ int run_worker(const Registry& registry, const fs::path& pipeline_file,
     RunOptions options;
     options.output_root = output_root;
     options.max_input_bytes = max_input_bytes;
+    options.claims = std::move(claims);
     PipelineRunner runner(*load.pipeline, registry, options);
     std::string line;
     while (std::getline(std::cin, line)) {

@@ -28,7 +28,7 @@ TEST(LogSafe, TextAndJsonSinksEscapeMessages) {
     bulletin::testing::TempDir dir;
     auto file = dir.path() / "log.txt";
     bulletin::host::configure_logging(spdlog::level::info, bulletin::host::LogFormat::Text);
-    bulletin::host::add_log_file(file.string());
+    bulletin::host::add_log_file(file.string(), bulletin::host::LogFormat::Text);
     bulletin::host::plugin_logger("test.logging")->warn("title \x1b]0;owned\x07 from\nthe text");
     spdlog::default_logger()->flush();
     for (const auto& logger : {bulletin::host::plugin_logger("test.logging")})
