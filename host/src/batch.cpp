@@ -7,6 +7,7 @@
 #include "progress.hpp"
 #include "runner.hpp"
 #include "state.hpp"
+#include "state_location.hpp"
 #include "worker.hpp"
 
 #include <nlohmann/json.hpp>
@@ -74,6 +75,36 @@ std::string file_sha256(const fs::path& path) {
     return sha256_hex(buffer.str());
 }
 
+/// One warning per input the walk could not list or would not follow.
+void warn_about_listing(const DiscoveryProblems& listing, const fs::path& input_root) {
+    auto log = host_logger();
+    for (const auto& e : listing.unlisted)
+        log->error("{}: {}; not converted", (input_root / e.path).string(), e.detail);
+    for (const auto& e : listing.skipped_links)
+        log->warn("{} is a symbolic link to {}, outside the input directory; skipped "
+                  "(--follow-symlinks converts what such links point to)",
+                  (input_root / e.path).string(), e.detail);
+}
+
+/// ", N unlisted, M symbolic links skipped" for the summary line; empty when there are none.
+std::string listing_summary(const DiscoveryProblems& listing) {
+    std::string text;
+    if (!listing.unlisted.empty())
+        text += ", " + std::to_string(listing.unlisted.size()) + " could not be listed";
+    if (!listing.skipped_links.empty())
+        text += ", " + std::to_string(listing.skipped_links.size()) +
+                " symbolic links out of the input directory skipped";
+    return text;
+}
+
+nlohmann::ordered_json entries_json(const std::vector<DiscoveryProblems::Entry>& entries,
+                                    const char* detail) {
+    auto list = nlohmann::ordered_json::array();
+    for (const auto& e : entries)
+        list.push_back({{"path", e.path}, {detail, e.detail}});
+    return list;
+}
+
 } // namespace
 
 int run_batch(const Registry& registry, const BatchOptions& options) {
@@ -109,20 +140,22 @@ int run_batch(const Registry& registry, const BatchOptions& options) {
                   << ec.message() << "\n";
         return kExitConfigError;
     }
-    auto state_file = options.state_file.empty()
-                          ? options.output_root / ".bulletin" / "state.sqlite"
-                          : options.state_file;
-    auto report_file = options.report_file.empty()
-                           ? options.output_root / ".bulletin" / "report.json"
-                           : options.report_file;
-    fs::create_directories(state_file.parent_path(), ec);
+    StateLocation location;
+    try {
+        location = locate_state(options); // refuses a link planted in the output directory
+    } catch (const std::exception& e) {
+        std::cerr << "bulletin: " << e.what() << "\n";
+        return kExitConfigError;
+    }
+    const auto& state_file = location.state;
+    const auto& report_file = location.report;
 
     std::unique_ptr<FileLock> lock;
     std::unique_ptr<StateStore> state;
     std::vector<std::unique_ptr<Processor>> processors;
     std::string pipeline_hash = PipelineRunner::fingerprint(*load.pipeline, registry);
     try {
-        lock = std::make_unique<FileLock>(fs::path(state_file.string() + ".lock"));
+        lock = std::make_unique<FileLock>(location.lock);
         state = std::make_unique<StateStore>(state_file);
         int jobs = std::max(1, options.jobs);
         auto claims = std::make_shared<OutputClaims>(); // one run, many worker threads
@@ -149,10 +182,12 @@ int run_batch(const Registry& registry, const BatchOptions& options) {
     if (auto removed = remove_stale_temporaries(options.output_root))
         log->info("removed {} temporary files left by an interrupted run", removed);
 
-    std::size_t outside_shard = 0;
-    auto items = discover(options, outside_shard);
+    DiscoveryProblems listing;
+    auto items = discover(options, listing);
+    std::size_t outside_shard = listing.outside_shard;
     log->info("{} inputs in {} (shard {}/{}, {} in other shards)", items.size(),
               options.input_root.string(), options.shard.index, options.shard.count, outside_shard);
+    warn_about_listing(listing, options.input_root);
 
     // Decide what needs converting: unchanged inputs with complete outputs are skipped.
     std::vector<const Item*> todo;
@@ -294,8 +329,12 @@ int run_batch(const Registry& registry, const BatchOptions& options) {
           {"converted", converted},
           {"skipped", skipped},
           {"failed", failed},
-          {"not_started", todo.size() - std::min(todo.size(), converted + failed)}}},
+          {"not_started", todo.size() - std::min(todo.size(), converted + failed)},
+          {"unlisted", listing.unlisted.size()},
+          {"symlinks_skipped", listing.skipped_links.size()}}},
         {"failures", failures},
+        {"unlisted", entries_json(listing.unlisted, "reason")},
+        {"symlinks_skipped", entries_json(listing.skipped_links, "target")},
         {"timings",
          {{"total_seconds", total_seconds},
           {"mean_seconds",
@@ -303,16 +342,16 @@ int run_batch(const Registry& registry, const BatchOptions& options) {
           {"max_seconds", max_seconds},
           {"slowest", slowest}}}};
     try {
-        write_file_atomically(report_file, report.dump(2) + "\n");
+        AtomicWriter(location.report_root).write(report_file, report.dump(2) + "\n", true);
     } catch (const std::exception& e) {
         log->error("cannot write the report: {}", e.what());
     }
     std::cerr << "bulletin: " << items.size() << " inputs: " << converted << " converted, "
               << skipped << " skipped (unchanged), " << failed << " failed"
-              << (interrupted ? ", interrupted" : "") << "; report: " << report_file.string()
-              << "\n";
+              << listing_summary(listing) << (interrupted ? ", interrupted" : "")
+              << "; report: " << report_file.string() << "\n";
     if (interrupted) return kExitInterrupted;
-    return failed ? kExitSomeFailed : kExitOk;
+    return failed || !listing.unlisted.empty() ? kExitSomeFailed : kExitOk;
 }
 
 } // namespace bulletin::host

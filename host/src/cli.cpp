@@ -8,6 +8,7 @@
 #include "pipeline.hpp"
 #include "registry.hpp"
 #include "runner.hpp"
+#include "state_location.hpp"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -292,6 +293,9 @@ int run_cli(int argc, char** argv) {
         ->add_option("--extensions", extensions,
                      "Comma-separated file extensions to convert; empty for all")
         ->capture_default_str();
+    batch->add_flag("--follow-symlinks", batch_options.follow_symlinks,
+                    "Follow symbolic links that leave the input directory, and links to "
+                    "directories (by default they are skipped with a warning)");
     batch->add_option("--set", batch_options.sets,
                       "Override a parameter: STAGE.PARAM=VALUE (repeatable)");
     batch
@@ -378,7 +382,10 @@ int run_cli(int argc, char** argv) {
             batch_options.extensions = parse_list_param(extensions);
             batch_options.plugin_dirs = global.plugin_dirs;
             batch_options.cancel = &g_cancel;
-            if (!log_file.empty()) add_log_file(log_file);
+            if (!log_file.empty()) {
+                check_not_redirected(log_file, batch_options.output_root, "--log-file");
+                add_log_file(log_file);
+            }
             std::signal(SIGINT, on_stop_signal);
             std::signal(SIGTERM, on_stop_signal);
             std::signal(SIGPIPE, SIG_IGN); // a dead worker must not kill the batch

@@ -166,7 +166,11 @@ std::int64_t StateStore::count() const {
 }
 
 FileLock::FileLock(const std::filesystem::path& file) {
-    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    // O_NOFOLLOW: a link planted at the lock's name must not make us create files elsewhere.
+    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd_ < 0 && errno == ELOOP)
+        throw std::runtime_error("lock file " + file.string() +
+                                 " is a symbolic link; refusing to follow it (remove it)");
     if (fd_ < 0)
         throw std::runtime_error("cannot open lock file " + file.string() + ": " +
                                  std::strerror(errno));
