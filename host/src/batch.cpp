@@ -9,6 +9,7 @@
 #include "progress.hpp"
 #include "runner.hpp"
 #include "state.hpp"
+#include "state_location.hpp"
 #include "worker.hpp"
 
 #include <nlohmann/json.hpp>
@@ -89,6 +90,36 @@ std::string plural(std::size_t n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+/// One message per input the walk could not list or would not follow.
+void warn_about_listing(const DiscoveryProblems& listing, const fs::path& input_root,
+                        spdlog::logger& log) {
+    for (const auto& e : listing.unlisted)
+        log.error("{}: {}; not converted", (input_root / e.path).string(), e.detail);
+    for (const auto& e : listing.skipped_links)
+        log.warn("{} is a symbolic link to {}, outside the input directory; skipped "
+                 "(--follow-symlinks converts what such links point to)",
+                 (input_root / e.path).string(), e.detail);
+}
+
+/// ", N could not be listed, M symbolic links ... skipped" for the summary; empty when none.
+std::string listing_summary(const DiscoveryProblems& listing) {
+    std::string text;
+    if (!listing.unlisted.empty())
+        text += ", " + std::to_string(listing.unlisted.size()) + " could not be listed";
+    if (!listing.skipped_links.empty())
+        text += ", " + plural(listing.skipped_links.size(), "symbolic link") +
+                " out of the input directory skipped";
+    return text;
+}
+
+nlohmann::ordered_json entries_json(const std::vector<DiscoveryProblems::Entry>& entries,
+                                    const char* detail) {
+    auto list = nlohmann::ordered_json::array();
+    for (const auto& e : entries)
+        list.push_back({{"path", e.path}, {detail, e.detail}});
+    return list;
+}
+
 /// An input the run converts, with what planning learned about it.
 struct Planned {
     const Item* item = nullptr;
@@ -127,6 +158,7 @@ private:
     std::string started_at_ = now_iso();
     Clock::time_point started_ = Clock::now();
 
+    StateLocation location_;
     fs::path state_file_, report_file_;
     std::optional<PipelineLoad> load_;
     std::string pipeline_hash_;
@@ -138,6 +170,7 @@ private:
     std::vector<std::unique_ptr<Processor>> processors_;
 
     std::vector<Item> items_;
+    DiscoveryProblems listing_;
     std::vector<Planned> todo_;     ///< in path order
     std::vector<Planned> suspects_; ///< in flight when an earlier run died: converted last, alone
     std::unordered_set<std::string> suspect_paths_;
@@ -166,11 +199,11 @@ int BatchRun::run() {
         if (!stopping()) {
             if (auto removed = remove_stale_temporaries(options_.output_root))
                 log_->info("removed {} temporary files left by an interrupted run", removed);
-            std::size_t outside_shard = 0;
-            items_ = discover(options_, outside_shard);
+            items_ = discover(options_, listing_);
             log_->info("{} inputs in {} (shard {}/{}, {} in other shards)", items_.size(),
                        options_.input_root.string(), options_.shard.index, options_.shard.count,
-                       outside_shard);
+                       listing_.outside_shard);
+            warn_about_listing(listing_, options_.input_root, *log_);
             recover_previous_run();
             plan();
         }
@@ -213,24 +246,24 @@ int BatchRun::set_up() {
                     options_.output_root.string(), ec.message());
         return kExitConfigError;
     }
-    state_file_ = options_.state_file.empty() ? options_.output_root / ".bulletin" / "state.sqlite"
-                                              : options_.state_file;
-    report_file_ = options_.report_file.empty() ? options_.output_root / ".bulletin" / "report.json"
-                                                : options_.report_file;
+    try {
+        location_ = locate_state(options_); // refuses a link planted in the output directory
+    } catch (const std::exception& e) {
+        log_->error("{}", e.what());
+        return kExitConfigError;
+    }
+    state_file_ = location_.state;
+    report_file_ = location_.report;
     for (const auto& dir : {state_file_.parent_path(), report_file_.parent_path()}) {
-        if (dir.empty()) continue;
-        fs::create_directories(dir, ec);
-        if (ec) {
-            log_->error("cannot create the directory {} for the batch state and report: {}; "
-                        "make {} writable for this user, or put them elsewhere with --state "
-                        "and --report",
-                        dir.string(), ec.message(), dir.parent_path().string());
-            return kExitConfigError;
-        }
+        if (dir.empty() || fs::is_directory(dir, ec)) continue;
+        log_->error("cannot create the directory {} for the batch state and report; make {} "
+                    "writable for this user, or put them elsewhere with --state and --report",
+                    dir.string(), dir.parent_path().string());
+        return kExitConfigError;
     }
 
     try {
-        lock_ = std::make_unique<FileLock>(fs::path(state_file_.string() + ".lock"));
+        lock_ = std::make_unique<FileLock>(location_.lock);
     } catch (const LockHeld& e) {
         log_->error("{}", e.what());
         return kExitLockHeld;
@@ -588,9 +621,13 @@ nlohmann::ordered_json BatchRun::report(const std::string& status) const {
               {"failed", failed_},
               {"gave_up", gave_up_.size()},
               {"damaged_outputs", damaged_},
-              {"not_started", planned - std::min(planned, done)}}},
+              {"not_started", planned - std::min(planned, done)},
+              {"unlisted", listing_.unlisted.size()},
+              {"symlinks_skipped", listing_.skipped_links.size()}}},
             {"failures", failures_},
             {"gave_up", gave_up_},
+            {"unlisted", entries_json(listing_.unlisted, "reason")},
+            {"symlinks_skipped", entries_json(listing_.skipped_links, "target")},
             {"timings",
              {{"total_seconds", total_seconds_},
               {"mean_seconds", done ? total_seconds_ / static_cast<double>(done) : 0.0},
@@ -600,7 +637,8 @@ nlohmann::ordered_json BatchRun::report(const std::string& status) const {
 
 bool BatchRun::write_report(const std::string& status) {
     try {
-        write_file_atomically(report_file_, report(status).dump(2) + "\n");
+        AtomicWriter(location_.report_root)
+            .write(report_file_, report(status).dump(2) + "\n", true);
         return true;
     } catch (const std::exception& e) {
         report_error_ = std::string("cannot write the run report: ") + e.what();
@@ -629,13 +667,15 @@ int BatchRun::finish() {
     std::string summary = plural(items_.size(), "input") + ": " + std::to_string(converted_) +
                           " converted, " + std::to_string(skipped_) + " skipped (unchanged), " +
                           std::to_string(failed_) + " failed, " + std::to_string(gave_up_.size()) +
-                          " given up" + (interrupted ? ", interrupted" : "") +
+                          " given up" + listing_summary(listing_) +
+                          (interrupted ? ", interrupted" : "") +
                           (state_failed_.load() ? ", the state could not be recorded" : "");
     summary += report_written ? "; report: " + report_file_.string()
                               : "; " + report_error_ +
                                     " (it still describes an earlier run "
                                     "or says \"running\")";
-    bool bad = failed_ > 0 || !gave_up_.empty() || state_failed_.load() || !report_written;
+    bool bad = failed_ > 0 || !gave_up_.empty() || !listing_.unlisted.empty() ||
+               state_failed_.load() || !report_written;
     log_->log(bad           ? spdlog::level::err
               : interrupted ? spdlog::level::warn
                             : spdlog::level::info,

@@ -47,7 +47,10 @@ struct BatchOptions {
     bool isolate = false;
     double timeout_seconds = 300; ///< per document, enforced with --isolate (required for it)
     Shard shard;
-    std::vector<std::string> extensions;  ///< inputs to consider; empty = every file
+    std::vector<std::string> extensions; ///< inputs to consider; empty = every file
+    /// Follow symbolic links that leave the input root, and links to directories
+    /// (--follow-symlinks).
+    bool follow_symlinks = false;
     std::vector<std::string> plugin_dirs; ///< passed on to worker processes
     std::uintmax_t max_input_bytes = 512ull * 1024 * 1024;
     /// Failed conversions of one content before it is given up (0: never).

@@ -9,6 +9,7 @@
 #include "pipeline.hpp"
 #include "registry.hpp"
 #include "runner.hpp"
+#include "state_location.hpp"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -318,6 +319,9 @@ int run_cli(int argc, char** argv) {
         ->add_option("--extensions", extensions,
                      "Comma-separated file extensions to convert; empty for all")
         ->capture_default_str();
+    batch->add_flag("--follow-symlinks", batch_options.follow_symlinks,
+                    "Follow symbolic links that leave the input directory, and links to "
+                    "directories (by default they are skipped with a warning)");
     batch->add_option("--set", batch_options.sets,
                       "Override a parameter: STAGE.PARAM=VALUE (repeatable)");
     batch
@@ -434,6 +438,7 @@ int run_cli(int argc, char** argv) {
                 batch_options.worker_log_args.push_back("-v");
             if (!log_file.empty()) {
                 try {
+                    check_not_redirected(log_file, batch_options.output_root, "--log-file");
                     add_log_file(log_file, json ? LogFormat::Json : LogFormat::Text);
                 } catch (const std::exception& e) {
                     spdlog::error("cannot open the log file {}: {}", log_file, e.what());

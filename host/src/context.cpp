@@ -1,6 +1,7 @@
 #include "context.hpp"
 
 #include "logging.hpp"
+#include "temporaries.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -180,42 +181,98 @@ Error write_error(const std::filesystem::path& path, int err) {
 }
 } // namespace
 
-void AtomicWriter::write(const fs::path& path, std::string_view bytes, bool sync) {
-    // The directory part of the path as written: what create_directories was run for.
+AtomicWriter::AtomicWriter(fs::path root) : root_(std::move(root)) {}
+
+int AtomicWriter::directory_for(const fs::path& path, std::string& name, bool reopen) {
+    return root_.empty() ? free_directory(path, name, reopen) : confined_directory(path, name);
+}
+
+/// The directory below the root, opened afresh for every write: each write goes where its path
+/// says at that moment, never through a link (a handle kept from an earlier write would still
+/// point at a directory since moved away). openat2 makes that one system call.
+int AtomicWriter::confined_directory(const fs::path& path, std::string& name) {
+    if (!root_fd_) {
+        std::error_code ec;
+        fs::create_directories(root_, ec);
+        if (ec) throw Error("cannot create directory " + root_.string() + ": " + ec.message());
+        int fd = ::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+            throw Error("cannot open output directory " + root_.string() + ": " +
+                        std::strerror(errno));
+        root_fd_.reset(fd);
+        auto canonical = fs::canonical(root_, ec);
+        absolute_root_ = fs::absolute(root_).lexically_normal().native();
+        canonical_root_ = ec ? absolute_root_ : canonical.native();
+    }
+    fs::path absolute = path.is_absolute() ? path : fs::absolute(path);
+    auto outside = [&] {
+        return Error("cannot write " + path.string() + ": it is outside the output directory " +
+                     canonical_root_);
+    };
+    auto relative = below(absolute.native(), canonical_root_);
+    if (!relative) relative = below(absolute.native(), absolute_root_);
+    if (!relative) throw outside();
+    auto slash = relative->rfind('/');
+    std::string_view dir =
+        slash == std::string_view::npos ? std::string_view() : relative->substr(0, slash);
+    name = slash == std::string_view::npos ? *relative : relative->substr(slash + 1);
+    if (name.empty() || name == "." || name == "..") throw write_error(path, EISDIR);
+    BeneathError error;
+    dir_fd_ = opener_.open(root_fd_.get(), dir, true, error);
+    if (!dir_fd_) {
+        if (error.code == EXDEV) throw outside();
+        std::string reason = describe(error, canonical_root_, "output directory");
+        if (error.symlink) reason += " (remove the link, or choose another output directory)";
+        throw Error("cannot write " + path.string() + ": " + reason);
+    }
+    return dir_fd_.get();
+}
+
+/// The directory as the caller wrote it, created and opened by its path; kept for the next
+/// write into the same directory (`reopen`: it was removed since).
+int AtomicWriter::free_directory(const fs::path& path, std::string& name, bool reopen) {
     const std::string& target = path.native();
     auto slash = target.rfind('/');
-    std::string_view dir = slash == std::string::npos || slash + 1 == target.size()
-                               ? std::string_view()
-                               : std::string_view(target).substr(0, slash);
-    auto make_directories = [&] {
-        std::error_code ec;
-        fs::create_directories(path.parent_path(), ec);
-        if (ec)
-            throw Error("cannot create directory " + path.parent_path().string() + ": " +
-                        ec.message());
-        known_dir_.assign(dir);
-    };
-    if (dir.empty() || dir != known_dir_) make_directories();
+    std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : target.substr(0, slash);
+    name = slash == std::string::npos ? target : target.substr(slash + 1);
+    if (name.empty() || name == "." || name == "..") throw write_error(path, EISDIR);
+    if (!reopen && dir_fd_ && dir == dir_) return dir_fd_.get();
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw Error("cannot create directory " + dir + ": " + ec.message());
+    int fd = ::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) throw write_error(path, errno);
+    dir_fd_.reset(fd);
+    dir_ = std::move(dir);
+    return fd;
+}
 
+void AtomicWriter::write(const fs::path& path, std::string_view bytes, bool sync) {
     // Seeded on the first write, not per file: std::random_device costs more than the write.
-    if (pid_.empty()) {
+    if (owner_.empty()) {
         random_.seed(std::random_device()());
-        pid_ = std::to_string(::getpid());
+        owner_ = owner_text(this_process());
     }
+    std::string name;
+    int dir = directory_for(path, name, false);
     std::string tmp;
     int fd = -1;
-    for (int attempt = 0; fd < 0; ++attempt) {
-        tmp = target + ".tmp-" + pid_ + "-" + std::to_string(random_());
-        fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    for (int attempt = 0;; ++attempt) {
+        tmp = temporary_name(name, owner_, static_cast<std::uint32_t>(random_()));
+        fd = ::openat(dir, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (fd >= 0) break;
         int err = errno;
-        if (err == ENOENT && attempt == 0 && !known_dir_.empty()) {
-            make_directories(); // removed since this writer saw it
+        if (err == ENOENT && attempt == 0) {
+            dir = directory_for(path, name, true); // removed since it was opened
             continue;
         }
         if (err == EEXIST && attempt < 8) continue; // another writer's temporary: a new name
         throw write_error(path, err);
     }
+    auto fail = [&](int err) {
+        ::unlinkat(dir, tmp.c_str(), 0);
+        return write_error(path, err);
+    };
     const char* data = bytes.data();
     std::size_t left = bytes.size();
     while (left > 0) {
@@ -224,22 +281,15 @@ void AtomicWriter::write(const fs::path& path, std::string_view bytes, bool sync
             if (errno == EINTR) continue;
             int err = errno;
             ::close(fd);
-            ::unlink(tmp.c_str());
-            throw write_error(path, err);
+            throw fail(err);
         }
         data += n;
         left -= static_cast<std::size_t>(n);
     }
-    if ((sync && ::fsync(fd) != 0) || ::close(fd) != 0) {
-        int err = errno;
-        ::unlink(tmp.c_str());
-        throw write_error(path, err);
-    }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        int err = errno;
-        ::unlink(tmp.c_str());
-        throw write_error(path, err);
-    }
+    int err = sync && ::fsync(fd) != 0 ? errno : 0;
+    if (::close(fd) != 0 && err == 0) err = errno;
+    if (err != 0) throw fail(err);
+    if (::renameat(dir, tmp.c_str(), dir, name.c_str()) != 0) throw fail(errno);
 }
 
 void write_file_atomically(const fs::path& path, std::string_view bytes, bool sync) {
@@ -271,8 +321,8 @@ void OutputClaims::claim(const fs::path& output, const fs::path& input) {
 RunContext::RunContext(std::string plugin_name, fs::path output_root,
                        const std::atomic<bool>* cancel_flag, const DocumentScope* scope)
     : name_(std::move(plugin_name)), output_root_(std::move(output_root)),
-      cancel_flag_(cancel_flag), scope_(scope), logger_(plugin_logger(name_)),
-      paths_(output_root_) {}
+      cancel_flag_(cancel_flag), scope_(scope), logger_(plugin_logger(name_)), paths_(output_root_),
+      writer_(output_root_) {}
 
 bool RunContext::log_enabled(LogLevel level) const {
     return logger_->should_log(to_spdlog(level));

@@ -2,6 +2,8 @@
 // logger named after the plugin, expanding output templates inside the output root.
 #pragma once
 
+#include "beneath.hpp"
+
 #include <bulletin/plugin.hpp>
 
 #include <atomic>
@@ -47,23 +49,46 @@ private:
     std::string canonical_root_; ///< empty until the root exists
 };
 
-/// Writes files atomically for one context: the temporary name's random part comes from a PRNG
-/// seeded once, and the last directory created or found is remembered, so a run of documents
-/// into one directory costs open, write, (fsync,) close and rename per file.
+/// Writes files atomically for one context: a temporary file beside the target, written, (fsynced,)
+/// renamed. With a root, every write goes through a handle on the root opened once, and the
+/// directories below it are opened without following symbolic links (openat2, or openat with
+/// O_NOFOLLOW per component), so a link swapped into the output tree after a path was checked
+/// makes the write fail instead of escaping: "cannot write P: D is a symbolic link inside the
+/// output directory; refusing to follow it". The temporary is created with O_EXCL | O_NOFOLLOW
+/// and renamed within the same directory handle. Temporary names carry their writer
+/// (temporaries.hpp); their random part comes from a PRNG seeded once.
 /// Not thread-safe: each context has its own.
 class AtomicWriter {
 public:
+    /// Writes anywhere: each file's directory is the caller's choice (the operator's own files),
+    /// created and opened by its path; the last one is kept open.
+    AtomicWriter() = default;
+    /// Writes only below `root` (itself created and opened by its path, so it may be a link).
+    explicit AtomicWriter(std::filesystem::path root);
+
     void write(const std::filesystem::path& path, std::string_view bytes, bool sync);
 
 private:
+    /// The handle on the directory `path` is to be written in, and its file name.
+    int directory_for(const std::filesystem::path& path, std::string& name, bool reopen);
+    int confined_directory(const std::filesystem::path& path, std::string& name);
+    int free_directory(const std::filesystem::path& path, std::string& name, bool reopen);
+
+    std::filesystem::path root_; ///< empty: writes anywhere
+    UniqueFd root_fd_;
+    std::string canonical_root_, absolute_root_;
+    DirectoryOpener opener_;
+    UniqueFd dir_fd_; ///< the directory of the last write
+    std::string dir_; ///< its path as written (free writer) or below the root (confined)
+
     // Only makes temporary names unique among this process's writers (O_EXCL catches the rest).
     std::minstd_rand random_;
-    std::string pid_;       ///< empty until the first write seeds random_
-    std::string known_dir_; ///< exists (created or seen by this writer)
+    std::string owner_; ///< empty until the first write seeds random_
 };
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, fsync, rename. With `sync`
 /// false the fsync is left to the caller (a batch syncs its outputs in groups: sync_filesystem).
+/// The directory is the caller's: it is created and opened by its path (AtomicWriter()).
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes,
                            bool sync = true);
 
@@ -127,7 +152,7 @@ private:
     std::shared_ptr<spdlog::logger> logger_;
     bool sync_outputs_ = true;
     mutable OutputPathExpander paths_; // a cache: output_path is const in the SDK's interface
-    AtomicWriter writer_;
+    AtomicWriter writer_;              // confined to output_root_
 };
 
 /// A RunContext that remembers the files written through it (for reports and the CLI) and

@@ -49,7 +49,7 @@ std::string describe_signal(int sig) {
 
 InFlightJournal::Previous InFlightJournal::read(const std::filesystem::path& file) {
     Previous previous;
-    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return previous;
     std::string bytes;
     char chunk[65536];
@@ -81,7 +81,7 @@ InFlightJournal::Previous InFlightJournal::read(const std::filesystem::path& fil
 InFlightJournal::InFlightJournal(std::filesystem::path file, std::size_t slots,
                                  const std::string& pipeline_hash)
     : file_(std::move(file)), slots_(slots) {
-    fd_ = ::open(file_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    fd_ = ::open(file_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd_ < 0)
         throw std::runtime_error("cannot create " + file_.string() +
                                  " (what this run converts, "

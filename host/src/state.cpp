@@ -331,7 +331,11 @@ void SharedOutputTable::written(const std::string& path, const std::string& inpu
 }
 
 FileLock::FileLock(const std::filesystem::path& file) {
-    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    // O_NOFOLLOW: a link planted at the lock's name must not make us create files elsewhere.
+    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd_ < 0 && errno == ELOOP)
+        throw std::runtime_error("lock file " + file.string() +
+                                 " is a symbolic link; refusing to follow it (remove it)");
     if (fd_ < 0) {
         int err = errno;
         throw std::runtime_error("cannot create the lock file " + file.string() + ": " +
