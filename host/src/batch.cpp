@@ -303,7 +303,10 @@ int run_batch(const Registry& registry, const BatchOptions& options) {
           {"max_seconds", max_seconds},
           {"slowest", slowest}}}};
     try {
-        write_file_atomically(report_file, report.dump(2) + "\n");
+        // Paths are bytes: one that is not UTF-8 must not cost the whole report.
+        write_file_atomically(report_file,
+                              report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+                                  "\n");
     } catch (const std::exception& e) {
         log->error("cannot write the report: {}", e.what());
     }

@@ -50,10 +50,4 @@ struct BatchOptions {
 /// Runs a batch and returns its exit code. Prints progress and the summary on stderr.
 int run_batch(const Registry& registry, const BatchOptions& options);
 
-/// The hidden `bulletin _worker` loop used by --isolate: reads "RELATIVE\tABSOLUTE" lines on
-/// stdin, converts each, and answers one JSON line per input on stdout.
-int run_worker(const Registry& registry, const std::filesystem::path& pipeline_file,
-               const std::vector<std::string>& sets, const std::filesystem::path& output_root,
-               std::uintmax_t max_input_bytes);
-
 } // namespace bulletin::host

@@ -130,7 +130,10 @@ std::optional<InputRecord> StateStore::find(const std::string& path) const {
 
 void StateStore::save(const InputRecord& r) {
     ResetOnExit s{save_statement_.get()};
-    std::string outputs = nlohmann::json(r.outputs).dump();
+    // A path that is not UTF-8 is stored mangled (that input is redone next run), rather than
+    // failing the save of its whole group.
+    std::string outputs =
+        nlohmann::json(r.outputs).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     sqlite3_bind_text(s.get(), 1, r.path.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s.get(), 2, r.input_sha256.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(s.get(), 3, r.size);
