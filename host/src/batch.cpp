@@ -638,7 +638,10 @@ nlohmann::ordered_json BatchRun::report(const std::string& status) const {
 bool BatchRun::write_report(const std::string& status) {
     try {
         AtomicWriter(location_.report_root)
-            .write(report_file_, report(status).dump(2) + "\n", true);
+            .write(report_file_,
+                   report(status).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+                       "\n",
+                   true);
         return true;
     } catch (const std::exception& e) {
         report_error_ = std::string("cannot write the run report: ") + e.what();

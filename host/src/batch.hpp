@@ -65,11 +65,4 @@ struct BatchOptions {
 /// Runs a batch and returns its exit code. Logs progress and the summary through the host logger.
 int run_batch(const Registry& registry, const BatchOptions& options);
 
-/// The hidden `bulletin _worker` loop used by --isolate: reads "RELATIVE\tABSOLUTE" lines on
-/// stdin, converts each, and answers one JSON line per input on stdout. `claims` (may be null)
-/// are the batch's output claims, shared through its state (claims.hpp).
-int run_worker(const Registry& registry, const std::filesystem::path& pipeline_file,
-               const std::vector<std::string>& sets, const std::filesystem::path& output_root,
-               std::uintmax_t max_input_bytes, std::shared_ptr<OutputClaims> claims);
-
 } // namespace bulletin::host

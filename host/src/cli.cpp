@@ -3,13 +3,13 @@
 #include "cli.hpp"
 
 #include "batch.hpp"
-#include "claims.hpp"
 #include "eval.hpp"
 #include "logging.hpp"
 #include "pipeline.hpp"
 #include "registry.hpp"
 #include "runner.hpp"
 #include "state_location.hpp"
+#include "worker.hpp"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -353,16 +353,15 @@ int run_cli(int argc, char** argv) {
     // Hidden: the worker process behind `batch --isolate`.
     auto* worker = app.add_subcommand("_worker", "");
     worker->group("");
-    std::string worker_pipeline, worker_output;
-    std::vector<std::string> worker_sets;
-    std::uintmax_t worker_max = 512ull * 1024 * 1024;
-    worker->add_option("pipeline", worker_pipeline)->required();
-    worker->add_option("-o", worker_output)->required();
-    worker->add_option("--set", worker_sets);
-    worker->add_option("--max-input-size", worker_max)->check(whole_number_of_bytes);
-    std::string worker_state, worker_input_root;
-    worker->add_option("--state", worker_state);
-    worker->add_option("--input-root", worker_input_root);
+    WorkerOptions worker_options;
+    worker->add_option("pipeline", worker_options.pipeline_file)->required();
+    worker->add_option("--input-root", worker_options.input_root)->required();
+    worker->add_option("-o", worker_options.output_root)->required();
+    worker->add_option("--set", worker_options.sets);
+    worker->add_option("--max-input-size", worker_options.max_input_bytes)
+        ->check(whole_number_of_bytes);
+    worker->add_option("--parent-pid", worker_options.parent_pid)->required();
+    worker->add_option("--state", worker_options.state_file);
 
     auto* plugins = app.add_subcommand("plugins", "List modules and plugins, or show one plugin");
     std::string plugin_name;
@@ -406,14 +405,7 @@ int run_cli(int argc, char** argv) {
             eval_options.inputs.assign(eval_inputs.begin(), eval_inputs.end());
             return run_eval(registry, eval_options);
         }
-        if (*worker) {
-            std::shared_ptr<OutputClaims> claims;
-            if (!worker_state.empty())
-                claims = std::make_shared<WorkerClaims>(
-                    worker_state, StateKeys(worker_input_root, worker_output));
-            return run_worker(registry, worker_pipeline, worker_sets, worker_output, worker_max,
-                              std::move(claims));
-        }
+        if (*worker) return run_worker(registry, worker_options);
         if (*batch) {
             auto shard = parse_shard(batch_shard);
             if (!shard) {

@@ -230,7 +230,10 @@ void StateStore::fail(const std::string& what) const {
 
 void StateStore::save(const InputRecord& r) {
     ResetOnExit s{save_statement_.get()};
-    std::string outputs = nlohmann::json(r.outputs).dump();
+    // A path that is not UTF-8 is stored mangled (that input is redone next run), rather than
+    // failing the save of its whole group.
+    std::string outputs =
+        nlohmann::json(r.outputs).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     bind_text(s.get(), 1, r.path);
     bind_text(s.get(), 2, r.input_sha256);
     sqlite3_bind_int64(s.get(), 3, r.size);

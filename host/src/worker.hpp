@@ -1,20 +1,66 @@
 // Isolation (`batch --isolate`): documents converted in `bulletin _worker` child processes, so a
-// plugin that crashes or hangs costs one document, not the batch.
+// plugin that crashes or hangs costs one document, not the batch. The framing of requests and
+// replies is in worker_protocol.hpp.
 #pragma once
 
 #include "batch.hpp"
 #include "processor.hpp"
+#include "registry.hpp"
 
 #include <sys/types.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 namespace bulletin::host {
 
+/// An owned file descriptor.
+class Fd {
+public:
+    Fd() = default;
+    explicit Fd(int fd) : fd_(fd) {}
+    ~Fd() { reset(); }
+    Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    Fd& operator=(Fd&& other) noexcept;
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    int get() const { return fd_; }
+    void reset();
+
+private:
+    int fd_ = -1;
+};
+
+/// Runs jobs on a thread of its own that lives as long as this object.
+class SpawnThread {
+public:
+    SpawnThread();
+    ~SpawnThread();
+    SpawnThread(const SpawnThread&) = delete;
+    SpawnThread& operator=(const SpawnThread&) = delete;
+    /// Runs `job` on the thread and waits for it to finish.
+    void run(const std::function<void()>& job);
+
+private:
+    void loop();
+
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    const std::function<void()>* job_ = nullptr;
+    bool quit_ = false;
+    std::thread thread_; // last: starts once the members above exist
+};
+
 /// Runs documents in a `bulletin _worker` child process, one at a time. The child is restarted
-/// after a crash or time-out.
+/// after a crash, a time-out or a protocol error.
 class Isolated final : public Processor {
 public:
     Isolated(std::vector<std::string> argv, double timeout_seconds)
@@ -26,25 +72,42 @@ public:
     Result process(const Item& item) override;
 
 private:
-    enum class ReadStatus { Line, Closed, TimedOut };
+    enum class ReadStatus { Frame, Closed, TimedOut, Broken };
     using Clock = std::chrono::steady_clock;
 
     bool start(std::string& error);
-    bool write_all(std::string_view data);
-    ReadStatus read_line(Clock::time_point deadline, std::string& line);
-    std::string reap(const std::string& when);
-    void close_pipes();
+    ReadStatus read_frame(Clock::time_point deadline, std::string& payload, std::string& problem);
+    bool wait_for_exit(Clock::duration patience) const;
+    std::string end_worker(Clock::duration grace, const std::string& when);
     void stop();
 
     std::vector<std::string> argv_;
     double timeout_;
+    // Workers are spawned from here rather than from the calling batch thread: see start().
+    SpawnThread spawner_;
     pid_t pid_ = -1;
-    int to_child_ = -1;
-    int from_child_ = -1;
+    Fd to_child_;
+    Fd from_child_;
     std::string buffer_;
+    std::uint64_t last_id_ = 0;
 };
 
-/// The command line that starts a worker for this batch.
+/// The command line that starts a worker for this batch (from this process).
 std::vector<std::string> worker_argv(const BatchOptions& options);
+
+struct WorkerOptions {
+    std::filesystem::path pipeline_file;
+    std::vector<std::string> sets; ///< STAGE.PARAM=VALUE overrides
+    std::filesystem::path input_root;
+    std::filesystem::path output_root;
+    std::uintmax_t max_input_bytes = 512ull * 1024 * 1024;
+    pid_t parent_pid = 0; ///< the batch: the worker exits when it is gone
+    /// The batch's state, through which output claims are shared (claims.hpp); empty: none.
+    std::filesystem::path state_file;
+};
+
+/// The hidden `bulletin _worker` loop used by --isolate: reads request frames on stdin, converts
+/// each input, and answers one reply frame per request on stdout.
+int run_worker(const Registry& registry, const WorkerOptions& options);
 
 } // namespace bulletin::host

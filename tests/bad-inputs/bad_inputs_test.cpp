@@ -595,4 +595,26 @@ TEST(BadInputs, IsolatedBatchTimesOutASlowDocument) {
     EXPECT_TRUE(fs::exists(dir.path() / "out" / "chengdu-zhuanbao-2024-03.json")) << result.output;
 }
 
+// A file name is bytes: TAB and LF in it once split the worker's request line, so that this
+// name made the worker convert the file it spells (outside the input tree) instead.
+TEST(BadInputs, IsolatedBatchTakesAFileNameWithTabAndNewlineAsBytes) {
+    TempDir dir;
+    auto outside = dir.path() / "outside.txt";
+    fs::copy_file(sample("chengdu-zhuanbao-2024-03.txt"), outside);
+    auto hostile = dir.path() / "in" / ("a\t" + outside.string() + "\nq.txt");
+    fs::create_directories(hostile.parent_path());
+    fs::copy_file(sample("hunan-xuanren-2023-04-24.txt"), hostile);
+    auto result = run_command(quote(bulletin_binary()) + " batch " + pipeline() + " --input " +
+                              quote(dir.path() / "in") + " --output " + quote(dir.path() / "out") +
+                              " --isolate");
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+    std::vector<std::string> outputs;
+    for (const auto& e : fs::recursive_directory_iterator(dir.path() / "out"))
+        if (e.path().extension() == ".json" && e.path().parent_path().filename() != ".bulletin")
+            outputs.push_back(read_file(e.path()));
+    ASSERT_EQ(outputs.size(), 1u) << result.output;
+    EXPECT_NE(outputs[0].find("湖南省人大常委会"), std::string::npos); // the file itself
+    EXPECT_EQ(outputs[0].find("成都市人大常委会"), std::string::npos); // not the one it names
+}
+
 } // namespace
