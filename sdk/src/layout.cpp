@@ -212,8 +212,8 @@ TextBudget::TextBudget(std::string file, std::string_view reader, long long max_
       max_lines_(max_lines > 0 ? static_cast<std::size_t>(max_lines) : 0) {}
 
 namespace {
-[[noreturn]] void over_budget(const std::string& file, const std::string& reader,
-                              std::size_t limit, const char* what, const char* param) {
+[[noreturn]] void over_budget(const std::string& file, const std::string& reader, std::size_t limit,
+                              const char* what, const char* param) {
     throw Error(file + ": the document has more than " + std::to_string(limit) + " " + what +
                 " of text (the " + reader + " reader's " + param + " limit; a bulletin has far " +
                 "fewer: raise it with --set " + reader + "." + param +

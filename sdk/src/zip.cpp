@@ -42,6 +42,11 @@ std::string mib(std::uint64_t bytes) {
     return std::to_string(bytes >> 20) + " MiB";
 }
 
+/// A limit as it was set: whole MiB from the readers' parameters, bytes otherwise.
+std::string limit_text(std::uint64_t bytes) {
+    return bytes % (1u << 20) == 0 ? mib(bytes) : std::to_string(bytes) + " bytes";
+}
+
 } // namespace
 
 bool looks_like_zip(std::string_view bytes) {
@@ -162,7 +167,8 @@ Archive::Archive(std::string_view bytes, const Limits& limits, std::string name)
         // in case are just as ambiguous.
         auto [entry, added] = impl_->index.emplace(*normal, i);
         if (!added)
-            impl_->fail("zip entry '" + *normal + "' appears more than once in the package (entries " +
+            impl_->fail("zip entry '" + *normal +
+                        "' appears more than once in the package (entries " +
                         std::to_string(entry->second + 1) + " and " + std::to_string(i + 1) +
                         "): a damaged or tampered file; refusing the container");
         auto [same_case, fresh] = impl_->lower.emplace(lower_ascii(*normal), *normal);
@@ -218,7 +224,7 @@ std::string Archive::read(std::string_view path) {
             impl_->fail("zip entry '" + *name + "' inflates past the size limits (a zip bomb?)");
         if (size > left)
             impl_->fail("reading zip entry '" + *name + "' takes the bytes inflated from this " +
-                        "package past " + mib(limits.max_total_size) +
+                        "package past " + limit_text(limits.max_total_size) +
                         " in all (the reader's max_total_mb limit; every read counts, so parts "
                         "that many pages refer to count many times: a zip bomb?)");
         out.append(buffer, static_cast<std::size_t>(n));
@@ -237,8 +243,7 @@ std::string XmlRepairs::describe() const {
         if (n == 0) return;
         out += (out.empty() ? "" : "; ") + std::to_string(n) + " " + what;
     };
-    if (!recovered_from.empty())
-        out = "not valid UTF-8 as it claims; read as " + recovered_from;
+    if (!recovered_from.empty()) out = "not valid UTF-8 as it claims; read as " + recovered_from;
     add(nul_references, "NUL character reference(s) (&#0;) removed");
     add(nul_bytes, "NUL byte(s) removed");
     add(invalid_sequences, "invalid byte sequence(s) replaced by U+FFFD");
@@ -316,12 +321,12 @@ XmlRepairs prepare_xml(std::string& xml) {
         declare_utf8(xml);
     };
     if (const char* wide = wide_encoding(xml)) {
+        using namespace std::string_view_literals;
         std::string_view body = xml;
-        std::size_t bom = body.starts_with("\xFF\xFE\x00\x00") ||
-                                  body.starts_with(std::string_view("\x00\x00\xFE\xFF", 4))
-                              ? 4
-                          : body.starts_with("\xFF\xFE") || body.starts_with("\xFE\xFF") ? 2
-                                                                                      : 0;
+        std::size_t bom =
+            body.starts_with("\xFF\xFE\x00\x00"sv) || body.starts_with("\x00\x00\xFE\xFF"sv) ? 4
+            : body.starts_with("\xFF\xFE"sv) || body.starts_with("\xFE\xFF"sv)               ? 2
+                                                                                             : 0;
         decode(std::string(body.substr(bom)), wide);
     }
     std::string encoding = declared_encoding(xml);

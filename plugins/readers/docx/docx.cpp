@@ -241,11 +241,10 @@ private:
             auto name = local_name(c.name());
             if (name == "p") {
                 // One part holds every paragraph: look for a stop request now and then.
-                if (++paragraphs_ % 4096 == 0 && ctx.cancelled()) fail("cancelled");
+                if (paragraphs_++ % 4096 == 0 && ctx.cancelled()) fail("cancelled");
                 paragraph(c, doc);
-            }
-            else if (name == "tbl" || name == "tr" || name == "tc" || name == "sdt" ||
-                     name == "sdtContent" || name == "ins" || name == "customXml")
+            } else if (name == "tbl" || name == "tr" || name == "tc" || name == "sdt" ||
+                       name == "sdtContent" || name == "ins" || name == "customXml")
                 blocks(c, doc, ctx, depth + 1);
         }
     }

@@ -161,13 +161,12 @@ public:
         : TextOutputDev(nullptr, false, 0, false, false), budget_(budget), ctx_(ctx) {}
 
     void drawChar(GfxState* state, double x, double y, double dx, double dy, double origin_x,
-                  double origin_y, CharCode code, int bytes, const Unicode* u,
-                  int u_len) override {
+                  double origin_y, CharCode code, int bytes, const Unicode* u, int u_len) override {
         if (drawn_ >= budget_) over_ = true;
         double px = 0, py = 0;
         state->transform(x, y, &px, &py); // where poppler's layout puts it
-        if (!over_ && (++rows_[band(py)] > kMaxGlyphsPerBand ||
-                       ++columns_[band(px)] > kMaxGlyphsPerBand)) {
+        if (!over_ &&
+            (++rows_[band(py)] > kMaxGlyphsPerBand || ++columns_[band(px)] > kMaxGlyphsPerBand)) {
             crowded_ = true;
             crowded_at_ = rows_[band(py)] > kMaxGlyphsPerBand ? py : px;
             over_ = true;
@@ -225,9 +224,8 @@ public:
         if (input.bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
             throw bulletin::Error(file + ": too large for the PDF reader (over 2 GiB)");
         // PDFDoc owns the stream it is given; the stream only points into input.bytes.
-        auto stream = std::make_unique<MemStream>(input.bytes.data(), 0,
-                                                  static_cast<Goffset>(input.bytes.size()),
-                                                  Object(objNull));
+        auto stream = std::make_unique<MemStream>(
+            input.bytes.data(), 0, static_cast<Goffset>(input.bytes.size()), Object(objNull));
         auto pdf = std::make_unique<PDFDoc>(stream.release(), GooString(password_.c_str()),
                                             GooString(password_.c_str()));
         if (!pdf->isOk()) {
@@ -310,15 +308,15 @@ private:
         std::size_t allowed = std::min(page_limit, doc_left);
         BoundedText text(allowed == kNoLimit ? kNoLimit : allowed + 1, ctx);
         pdf.displayPageSlice(&text, number, 72, 72, 0, false, false, false, -1, -1, -1, -1,
-                             &BoundedText::abort_check, &text, &BoundedText::draw_annotation,
-                             &text, true);
+                             &BoundedText::abort_check, &text, &BoundedText::draw_annotation, &text,
+                             true);
         if (ctx.cancelled()) throw bulletin::Error(file + ": cancelled");
         if (text.crowded())
-            throw bulletin::Error(
-                file + ": page " + std::to_string(number) + " draws more than " +
-                std::to_string(kMaxGlyphsPerBand) + " characters on one line (near " +
-                std::to_string(std::lround(text.crowded_at())) +
-                " pt): this is not a page of text (a damaged or hostile file)");
+            throw bulletin::Error(file + ": page " + std::to_string(number) + " draws more than " +
+                                  std::to_string(kMaxGlyphsPerBand) +
+                                  " characters on one line (near " +
+                                  std::to_string(std::lround(text.crowded_at())) +
+                                  " pt): this is not a page of text (a damaged or hostile file)");
         if (text.over() || text.drawn() > allowed) {
             if (page_limit <= doc_left)
                 throw bulletin::Error(

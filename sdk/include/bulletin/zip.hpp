@@ -24,7 +24,7 @@ struct Limits {
     std::uint64_t max_entries = 10000;
     /// bytes, all entries uncompressed, and all reads of one Archive together
     std::uint64_t max_total_size = 256ull << 20;
-    std::uint64_t max_entry_size = 64ull << 20;  ///< bytes, one entry uncompressed
+    std::uint64_t max_entry_size = 64ull << 20; ///< bytes, one entry uncompressed
     double max_ratio = 100; ///< uncompressed/compressed, checked for entries above 1 MiB
 };
 
@@ -73,8 +73,8 @@ private:
 /// What prepare_xml() changed in an XML part, for the reader to report: text is never dropped
 /// silently.
 struct XmlRepairs {
-    std::size_t nul_references = 0; ///< "&#0;", "&#x00;" ... removed (XML allows no NUL)
-    std::size_t nul_bytes = 0;      ///< raw NUL bytes removed
+    std::size_t nul_references = 0;    ///< "&#0;", "&#x00;" ... removed (XML allows no NUL)
+    std::size_t nul_bytes = 0;         ///< raw NUL bytes removed
     std::size_t invalid_sequences = 0; ///< byte sequences not valid in the encoding -> U+FFFD
     /// "GB18030" when the part was not the UTF-8 it claimed to be and was read as GB18030.
     std::string recovered_from;
