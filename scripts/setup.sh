@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang-format
   # libraries (docs/architecture.md says what each is for)
   libboost-dev libicu-dev libpugixml-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev
-  libsqlite3-dev nettle-dev libzip-dev libgumbo-dev libpoppler-cpp-dev
+  libsqlite3-dev nettle-dev libzip-dev libgumbo-dev libpoppler-private-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # tools the tests drive: XSD/RELAX NG checks, PDF fixtures (qpdf encrypts one), the SQLite
   # shell, a JSON Schema validator, headless Chromium for the HTML review page

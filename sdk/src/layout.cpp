@@ -1,6 +1,7 @@
 // Layout helpers for fixed-layout readers (PDF, OFD): see bulletin/layout.hpp.
 #include "bulletin/layout.hpp"
 
+#include "bulletin/plugin.hpp"
 #include "bulletin/text.hpp"
 
 #include <algorithm>
@@ -202,6 +203,34 @@ void finish_pages(bulletin::Document& doc, const Furniture& opt, std::string_vie
                      "dropped " + std::to_string(dropped.size()) +
                          " page-furniture line(s) (page numbers, running headers): " + list);
     }
+}
+
+TextBudget::TextBudget(std::string file, std::string_view reader, long long max_chars,
+                       long long max_lines)
+    : file_(std::move(file)), reader_(reader),
+      max_chars_(max_chars > 0 ? static_cast<std::size_t>(max_chars) : 0),
+      max_lines_(max_lines > 0 ? static_cast<std::size_t>(max_lines) : 0) {}
+
+namespace {
+[[noreturn]] void over_budget(const std::string& file, const std::string& reader, std::size_t limit,
+                              const char* what, const char* param) {
+    throw Error(file + ": the document has more than " + std::to_string(limit) + " " + what +
+                " of text (the " + reader + " reader's " + param + " limit; a bulletin has far " +
+                "fewer: raise it with --set " + reader + "." + param +
+                "=N, 0 = no limit, if this really is one document)");
+}
+} // namespace
+
+void TextBudget::add_chars(std::size_t n) {
+    chars_ += n;
+    if (max_chars_ && chars_ > max_chars_)
+        over_budget(file_, reader_, max_chars_, "characters", "max_chars");
+}
+
+void TextBudget::add_lines(std::size_t n) {
+    lines_ += n;
+    if (max_lines_ && lines_ > max_lines_)
+        over_budget(file_, reader_, max_lines_, "lines", "max_lines");
 }
 
 } // namespace bulletin::layout

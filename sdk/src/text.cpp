@@ -447,4 +447,55 @@ std::optional<long long> parse_number(std::string_view utf8) {
     return parse_number(to_u32(utf8));
 }
 
+Utf8Damage utf8_damage(std::string_view bytes) {
+    Utf8Damage out;
+    const uint8_t* s = bytes_of(bytes);
+    std::size_t i = 0, n = bytes.size();
+    while (i < n) {
+        if (s[i] < 0x80) {
+            i = skip_ascii(s, i + 1, n);
+            continue;
+        }
+        if (next_char(s, i, n) < 0)
+            ++out.invalid;
+        else
+            ++out.multibyte;
+    }
+    return out;
+}
+
+std::string repair_utf8(std::string_view bytes, std::size_t* replaced) {
+    std::size_t count = 0;
+    std::string out;
+    if (!first_invalid_utf8(bytes)) {
+        out = std::string(bytes);
+    } else {
+        out.reserve(bytes.size() + 16);
+        const uint8_t* s = bytes_of(bytes);
+        std::size_t i = 0, n = bytes.size(), run = 0;
+        while (i < n) {
+            std::size_t start = i;
+            if (next_char(s, i, n) >= 0) continue;
+            out.append(bytes.substr(run, start - run));
+            out += "\xEF\xBF\xBD";
+            ++count;
+            run = i;
+        }
+        out.append(bytes.substr(run));
+    }
+    if (replaced) *replaced = count;
+    return out;
+}
+
+std::optional<std::string> gb18030_instead_of_utf8(std::string_view bytes) {
+    auto damage = utf8_damage(bytes);
+    // As the text reader judges it: a few bad bytes among many valid characters is damaged UTF-8.
+    if (damage.invalid == 0 || (damage.multibyte >= 4 && damage.invalid * 8 <= damage.multibyte))
+        return std::nullopt;
+    std::optional<std::size_t> error;
+    std::string decoded = decode(bytes, "GB18030", &error);
+    if (error) return std::nullopt;
+    return decoded;
+}
+
 } // namespace bulletin::text

@@ -42,6 +42,11 @@ std::string mib(std::uint64_t bytes) {
     return std::to_string(bytes >> 20) + " MiB";
 }
 
+/// A limit as it was set: whole MiB from the readers' parameters, bytes otherwise.
+std::string limit_text(std::uint64_t bytes) {
+    return bytes % (1u << 20) == 0 ? mib(bytes) : std::to_string(bytes) + " bytes";
+}
+
 } // namespace
 
 bool looks_like_zip(std::string_view bytes) {
@@ -156,10 +161,22 @@ Archive::Archive(std::string_view bytes, const Limits& limits, std::string name)
         if (total > limits.max_total_size)
             impl_->fail("zip container inflates to more than " + mib(limits.max_total_size) +
                         " (the max_total_size limit)");
-        if (impl_->index.emplace(*normal, i).second) {
-            impl_->names.push_back(*normal);
-            impl_->lower.emplace(lower_ascii(*normal), *normal);
-        }
+        // Programs differ on which of two same-named entries they use (libzip's lookups and
+        // most viewers take the first, others the last), so what a person sees and what we
+        // convert could differ: refuse. find() ignores ASCII case, so names that differ only
+        // in case are just as ambiguous.
+        auto [entry, added] = impl_->index.emplace(*normal, i);
+        if (!added)
+            impl_->fail("zip entry '" + *normal +
+                        "' appears more than once in the package (entries " +
+                        std::to_string(entry->second + 1) + " and " + std::to_string(i + 1) +
+                        "): a damaged or tampered file; refusing the container");
+        auto [same_case, fresh] = impl_->lower.emplace(lower_ascii(*normal), *normal);
+        if (!fresh)
+            impl_->fail("zip entries '" + same_case->second + "' and '" + *normal +
+                        "' differ only in letter case, so either could be meant: a damaged or "
+                        "tampered file; refusing the container");
+        impl_->names.push_back(*normal);
     }
 }
 
@@ -193,7 +210,8 @@ std::string Archive::read(std::string_view path) {
     if (!file)
         impl_->fail("cannot open zip entry '" + *name + "': " + zip_strerror(impl_->archive.get()));
     const auto& limits = impl_->limits;
-    std::uint64_t budget = std::min(limits.max_entry_size, limits.max_total_size - impl_->inflated);
+    std::uint64_t left =
+        limits.max_total_size > impl_->inflated ? limits.max_total_size - impl_->inflated : 0;
     std::string out;
     char buffer[64 * 1024];
     for (;;) {
@@ -201,12 +219,167 @@ std::string Archive::read(std::string_view path) {
         if (n < 0)
             impl_->fail("zip entry '" + *name + "' is damaged: " + zip_file_strerror(file.get()));
         if (n == 0) break;
-        if (out.size() + static_cast<std::uint64_t>(n) > budget)
+        std::uint64_t size = out.size() + static_cast<std::uint64_t>(n);
+        if (size > limits.max_entry_size)
             impl_->fail("zip entry '" + *name + "' inflates past the size limits (a zip bomb?)");
+        if (size > left)
+            impl_->fail("reading zip entry '" + *name + "' takes the bytes inflated from this " +
+                        "package past " + limit_text(limits.max_total_size) +
+                        " in all (the reader's max_total_mb limit; every read counts, so parts "
+                        "that many pages refer to count many times: a zip bomb?)");
         out.append(buffer, static_cast<std::size_t>(n));
     }
     impl_->inflated += out.size();
     return out;
+}
+
+std::uint64_t Archive::inflated() const {
+    return impl_->inflated;
+}
+
+std::string XmlRepairs::describe() const {
+    std::string out;
+    auto add = [&](std::size_t n, const std::string& what) {
+        if (n == 0) return;
+        out += (out.empty() ? "" : "; ") + std::to_string(n) + " " + what;
+    };
+    if (!recovered_from.empty()) out = "not valid UTF-8 as it claims; read as " + recovered_from;
+    add(nul_references, "NUL character reference(s) (&#0;) removed");
+    add(nul_bytes, "NUL byte(s) removed");
+    add(invalid_sequences, "invalid byte sequence(s) replaced by U+FFFD");
+    return out;
+}
+
+namespace {
+
+/// The encoding named by the XML declaration at the start of `xml`, lower-cased; "" if none.
+std::string declared_encoding(std::string_view xml) {
+    if (xml.starts_with("\xEF\xBB\xBF")) xml.remove_prefix(3);
+    if (!xml.starts_with("<?xml")) return "";
+    auto end = xml.find("?>");
+    auto decl = xml.substr(0, end);
+    auto at = decl.find("encoding");
+    if (at == std::string_view::npos) return "";
+    auto quote = decl.find_first_of("\"'", at);
+    if (quote == std::string_view::npos) return "";
+    auto close = decl.find(decl[quote], quote + 1);
+    if (close == std::string_view::npos) return "";
+    return lower_ascii(decl.substr(quote + 1, close - quote - 1));
+}
+
+/// Rewrites the declared encoding to UTF-8 after the bytes were converted.
+void declare_utf8(std::string& xml) {
+    if (!xml.starts_with("<?xml")) return;
+    auto end = xml.find("?>");
+    auto at = xml.find("encoding");
+    if (at == std::string::npos || at > end) return;
+    auto quote = xml.find_first_of("\"'", at);
+    auto close = quote == std::string::npos ? quote : xml.find(xml[quote], quote + 1);
+    if (close == std::string::npos || close > end) return;
+    xml.replace(quote + 1, close - quote - 1, "UTF-8");
+}
+
+/// The UTF-16/32 converter for `xml` from its BOM or its first character '<', or nullptr.
+const char* wide_encoding(std::string_view xml) {
+    auto starts = [&](std::string_view prefix) { return xml.starts_with(prefix); };
+    using namespace std::string_view_literals;
+    if (starts("\x00\x00\xFE\xFF"sv) || starts("\x00\x00\x00<"sv)) return "UTF-32BE";
+    if (starts("\xFF\xFE\x00\x00"sv) || starts("<\x00\x00\x00"sv)) return "UTF-32LE";
+    if (starts("\xFE\xFF"sv) || starts("\x00<"sv)) return "UTF-16BE";
+    if (starts("\xFF\xFE"sv) || starts("<\x00"sv)) return "UTF-16LE";
+    return nullptr;
+}
+
+std::size_t replacements(std::string_view utf8) {
+    std::size_t n = 0;
+    for (auto at = utf8.find("\xEF\xBF\xBD"); at != std::string_view::npos;
+         at = utf8.find("\xEF\xBF\xBD", at + 3))
+        ++n;
+    return n;
+}
+
+/// Length of a NUL character reference ("&#0;", "&#x000;") at `at`, or 0.
+std::size_t nul_reference(std::string_view xml, std::size_t at) {
+    std::size_t i = at + 2; // past "&#"
+    if (i < xml.size() && (xml[i] == 'x' || xml[i] == 'X')) ++i;
+    std::size_t digits = i;
+    while (i < xml.size() && xml[i] == '0')
+        ++i;
+    return i > digits && i < xml.size() && xml[i] == ';' ? i + 1 - at : 0;
+}
+
+} // namespace
+
+XmlRepairs prepare_xml(std::string& xml) {
+    XmlRepairs fixes;
+    // ICU marks what it cannot decode with U+FFFD; count those it added.
+    auto decode = [&](std::string_view bytes, const char* charset) {
+        std::optional<std::size_t> bad;
+        std::string utf8 = text::decode(bytes, charset, &bad);
+        if (bad) fixes.invalid_sequences += replacements(utf8);
+        xml = std::move(utf8);
+        declare_utf8(xml);
+    };
+    if (const char* wide = wide_encoding(xml)) {
+        using namespace std::string_view_literals;
+        std::string_view body = xml;
+        std::size_t bom =
+            body.starts_with("\xFF\xFE\x00\x00"sv) || body.starts_with("\x00\x00\xFE\xFF"sv) ? 4
+            : body.starts_with("\xFF\xFE"sv) || body.starts_with("\xFE\xFF"sv)               ? 2
+                                                                                             : 0;
+        decode(std::string(body.substr(bom)), wide);
+    }
+    std::string encoding = declared_encoding(xml);
+    bool latin1 = encoding == "iso-8859-1" || encoding == "latin1" || encoding == "latin-1";
+    if (!latin1 && text::first_invalid_utf8(xml)) {
+        bool gb = encoding == "gb18030" || encoding == "gbk" || encoding == "gb2312" ||
+                  encoding == "cp936" || encoding == "x-gbk";
+        if (gb) {
+            decode(std::string(xml), "GB18030");
+        } else if (auto recovered = text::gb18030_instead_of_utf8(xml)) {
+            xml = std::move(*recovered);
+            declare_utf8(xml);
+            fixes.recovered_from = "GB18030";
+        } else {
+            std::size_t replaced = 0;
+            xml = text::repair_utf8(xml, &replaced);
+            fixes.invalid_sequences += replaced;
+        }
+    }
+    // One pass: NUL bytes anywhere, NUL references outside CDATA and comments.
+    if (xml.find('\0') == std::string::npos && xml.find("&#") == std::string::npos) return fixes;
+    std::string out;
+    out.reserve(xml.size());
+    std::string_view in = xml;
+    for (std::size_t i = 0; i < in.size();) {
+        char c = in[i];
+        if (c == '\0') {
+            ++fixes.nul_bytes;
+            ++i;
+            continue;
+        }
+        if (c == '<' && (in.substr(i, 9) == "<![CDATA[" || in.substr(i, 4) == "<!--")) {
+            auto close = in.find(in[i + 2] == '[' ? "]]>" : "-->", i + 4);
+            std::size_t end = close == std::string_view::npos ? in.size() : close + 3;
+            for (; i < end; ++i)
+                if (in[i] == '\0')
+                    ++fixes.nul_bytes;
+                else
+                    out += in[i];
+            continue;
+        }
+        if (c == '&' && i + 1 < in.size() && in[i + 1] == '#') {
+            if (std::size_t len = nul_reference(in, i)) {
+                ++fixes.nul_references;
+                i += len;
+                continue;
+            }
+        }
+        out += c;
+        ++i;
+    }
+    xml = std::move(out);
+    return fixes;
 }
 
 } // namespace bulletin::zip

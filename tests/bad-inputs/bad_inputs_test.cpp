@@ -4,6 +4,7 @@
 #include "support/plugins.hpp"
 
 #include <gtest/gtest.h>
+#include <iconv.h>
 #include <zip.h>
 
 #include <sys/stat.h>
@@ -110,14 +111,17 @@ const char* kContentTypes =
 const char* kDocxHead =
     R"(<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">)";
 
-/// A one-page PDF; `content` is its page's content stream (no text operators: no text layer).
+/// A one-page PDF; `content` is its page's content stream (no text operators: no text layer),
+/// `/F1` its font (Helvetica).
 std::string tiny_pdf(const std::string& content, int pages = 1) {
     std::vector<std::string> objects = {
         "<< /Type /Catalog /Pages 2 0 R >>",
         pages ? "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
               : "<< /Type /Pages /Kids [] /Count 0 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream"};
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R "
+        ">> >> /Contents 4 0 R >>",
+        "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
     std::string out = "%PDF-1.4\n";
     std::vector<std::size_t> offsets;
     for (std::size_t i = 0; i < objects.size(); ++i) {
@@ -134,6 +138,50 @@ std::string tiny_pdf(const std::string& content, int pages = 1) {
     out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
            " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
     return out;
+}
+
+/// A page of `count` text objects, one glyph each: `columns` positions across, then the next row
+/// (`columns` = 0: all on one baseline, every other position left to right, then the rest right
+/// to left: the order in which poppler's layout takes longest).
+std::string text_objects_pdf(int count, int columns) {
+    std::string content;
+    content.reserve(static_cast<std::size_t>(count) * 40);
+    char op[96];
+    for (int i = 0; i < count; ++i) {
+        int slot = i < count / 2 ? 2 * i : 2 * (count - 1 - i) + 1;
+        double x = columns ? 40 + (i % columns) * 10 : 40 + slot * (500.0 / count);
+        double y = columns ? 800 - (i / columns) % 70 * 10 : 400;
+        std::snprintf(op, sizeof op, "BT /F1 10 Tf 1 0 0 1 %.3f %.1f Tm (a) Tj ET\n", x, y);
+        content += op;
+    }
+    return tiny_pdf(content);
+}
+
+/// `utf8` in GB18030, by iconv(3).
+std::string to_gb18030(const std::string& utf8) {
+    iconv_t cd = iconv_open("GB18030", "UTF-8");
+    if (cd == reinterpret_cast<iconv_t>(-1)) return {};
+    std::string out(utf8.size() * 2 + 16, '\0');
+    char* in = const_cast<char*>(utf8.data());
+    char* to = out.data();
+    std::size_t in_left = utf8.size(), out_left = out.size();
+    iconv(cd, &in, &in_left, &to, &out_left);
+    iconv_close(cd);
+    out.resize(out.size() - out_left);
+    return out;
+}
+
+/// A zip of `entries` in which the names given as `placeholder` -> `name` are renamed after
+/// writing, in the local headers and the central directory (libzip refuses to write two
+/// entries of one name). Placeholders must have the length of their names.
+void write_zip_renamed(const fs::path& path, const std::vector<Entry>& entries,
+                       const std::string& placeholder, const std::string& name) {
+    write_zip(path, entries);
+    std::string bytes = read_file(path);
+    for (auto at = bytes.find(placeholder); at != std::string::npos;
+         at = bytes.find(placeholder, at + 1))
+        bytes.replace(at, name.size(), name);
+    write(path, bytes);
 }
 
 std::string random_bytes(std::size_t n, unsigned seed) {
@@ -226,6 +274,25 @@ std::vector<Case> catalogue() {
     input(
         "pdf-no-pages", "no-pages.pdf", [](auto p) { write(p, tiny_pdf("", 0)); }, 1,
         "no-pages.pdf");
+    // 150 000 one-glyph text objects on one page (a million took over ten minutes before the
+    // glyph limit): refused once the page passes max_chars_per_page.
+    input(
+        "pdf-many-text-objects", "text-objects.pdf",
+        [](auto p) { write(p, text_objects_pdf(150000, 50)); }, 1,
+        "text-objects.pdf: page 1 draws more than 100000 characters (the pdf reader's "
+        "max_chars_per_page limit");
+    // 20 000 glyphs on one baseline (2.8 s in poppler's layout before the limit; the time grows
+    // with the square of the glyphs).
+    input(
+        "pdf-crowded-line", "crowded.pdf", [](auto p) { write(p, text_objects_pdf(20000, 0)); }, 1,
+        "crowded.pdf: page 1 draws more than 4000 characters on one line");
+    // poppler complains about a font tag; its message names the file and goes through the log.
+    input(
+        "pdf-poppler-complains", "complains.pdf",
+        [](auto p) {
+            write(p, tiny_pdf("BT /F1 24 Tf 72 700 Td (Hello bulletin) Tj /F#01#1Bx 12 Tf ET\n"));
+        },
+        0, "complains.pdf: poppler: syntax error: Unknown font tag 'F<01><1b>x'");
     // -- OFD
     input(
         "ofd-missing-document", "no-document.ofd",
@@ -278,6 +345,34 @@ std::vector<Case> catalogue() {
             write_zip(p, sample_entries("chengdu-zhuanbao-2024-03.ofd", {{"OFD.xml", root}}));
         },
         0, "laughs-ofd.ofd ->");
+    // 240 pages that all draw one content part of about 1 MiB of text: 44 KB on disk, which
+    // made the reader produce 240 MiB of text. Refused once the text passes max_chars.
+    input(
+        "ofd-pages-share-one-content", "shared-pages.ofd",
+        [](auto p) {
+            std::string pages;
+            for (int i = 0; i < 240; ++i)
+                pages += "<ofd:Page ID=\"" + std::to_string(i + 100) +
+                         "\" BaseLoc=\"Pages/Page_0/Content.xml\"/>";
+            std::string document =
+                R"(<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="http://www.ofdspec.org/2016">)"
+                R"(<ofd:CommonData><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>)"
+                R"(<ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData><ofd:Pages>)" +
+                pages + "</ofd:Pages></ofd:Document>";
+            std::string content =
+                R"(<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content><ofd:Layer ID="2">)";
+            for (int i = 0; i < 100; ++i)
+                content += R"(<ofd:TextObject ID="3" Boundary="10 )" + std::to_string(10 + i * 2) +
+                           R"( 190 2" Font="1" Size="1"><ofd:TextCode X="0" Y="1">)" +
+                           std::string(10000, 'a') + "</ofd:TextCode></ofd:TextObject>";
+            content += "</ofd:Layer></ofd:Content></ofd:Page>";
+            write_zip(p, sample_entries("chengdu-zhuanbao-2024-03.ofd",
+                                        {{"Doc_0/Document.xml", document},
+                                         {"Doc_0/Pages/Page_0/Content.xml", content}}));
+        },
+        1,
+        "shared-pages.ofd: the document has more than 5000000 characters of text (the ofd "
+        "reader's max_chars limit");
     input(
         "ofd-not-a-zip", "damaged.ofd",
         [](auto p) { write(p, "PK\x03\x04" + random_bytes(2000, 3)); }, 1,
@@ -321,6 +416,32 @@ std::vector<Case> catalogue() {
                                                     "w:r></w:p></w:body></w:document>"}});
         },
         0, "laughs-docx.docx ->");
+    // Two entries named word/document.xml: viewers show one, a converter might read the other.
+    input(
+        "zip-duplicate-entry", "duplicate.docx",
+        [](auto p) {
+            auto body = [](const std::string& text) {
+                return std::string(kDocxHead) + "<w:body><w:p><w:r><w:t>" + text +
+                       "</w:t></w:r></w:p></w:body></w:document>";
+            };
+            write_zip_renamed(p,
+                              {{"[Content_Types].xml", kContentTypes},
+                               {"word/document.xml", body("第一份正文")},
+                               {"word/documenX.xml", body("第二份正文")}},
+                              "word/documenX.xml", "word/document.xml");
+        },
+        1, "duplicate.docx: zip entry 'word/document.xml' appears more than once in the package");
+    // A NUL character reference ended pugixml's text node: the rest of it was lost.
+    input(
+        "docx-nul-reference", "nul-reference.docx",
+        [](auto p) {
+            write_zip(p, {{"[Content_Types].xml", kContentTypes},
+                          {"word/document.xml",
+                           std::string(kDocxHead) +
+                               "<w:body><w:p><w:r><w:t>第一段前半&#0;第一段后半</w:t></w:r></w:p>"
+                               "</w:body></w:document>"}});
+        },
+        0, "word/document.xml: 1 NUL character reference(s) (&#0;) removed");
     input(
         "docx-without-document", "not-word.docx",
         [](auto p) {
@@ -335,6 +456,11 @@ std::vector<Case> catalogue() {
                      "id=\"nav\"><a href=\"/\">首页</a></div></body></html>");
         },
         1, "no main content found in the HTML page");
+    // <meta charset="utf-8"> over GB18030 bytes: read as GB18030, and said so.
+    input(
+        "html-lying-charset", "lying-charset.html",
+        [](auto p) { write(p, to_gb18030(read_file(sample("hunan-xuanren-2023-04-24.html")))); }, 0,
+        "it decodes as GB18030 without an error, so it was read as GB18030");
     input(
         "html-deeply-nested", "deep.html",
         [](auto p) {
@@ -571,6 +697,24 @@ TEST(BadInputs, AHundredMegabyteLineIsRefusedByTheTextReader) {
               std::string::npos)
         << result.output;
     EXPECT_FALSE(fs::exists(dir.path() / "out" / "one-line.json"));
+}
+
+// poppler's own messages go through the pdf plugin's logger, each naming the file: no line of
+// poppler's own "poppler/error: ..." (which named no file) and no raw control character from
+// the document reaches the terminal.
+TEST(BadInputs, PopplerMessagesNameTheFileAndAreEscaped) {
+    TempDir dir;
+    write(dir.path() / "complains.pdf",
+          tiny_pdf("BT /F1 24 Tf 72 700 Td (Hello bulletin) Tj /F#01#1Bx 12 Tf ET\n"));
+    auto result = run_command(command_for(run_args(dir.path(), "complains.pdf")));
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+    EXPECT_EQ(result.output.find("poppler/error"), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find("[warning] pdf: " + (dir.path() / "complains.pdf").string() +
+                                 ": poppler: syntax error: Unknown font tag 'F<01><1b>x'"),
+              std::string::npos)
+        << result.output;
+    EXPECT_EQ(result.output.find_first_of(std::string("\x01\x1b", 2)), std::string::npos)
+        << result.output;
 }
 
 // The per-document time limit: the same 100 MB single line, with the line-length limit lifted,

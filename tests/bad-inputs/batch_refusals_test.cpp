@@ -1,4 +1,4 @@
-// Catalogue entries 40-48 (README.md in this folder): trees that `bulletin batch` must refuse or
+// Catalogue entries 48-56 (README.md in this folder): trees that `bulletin batch` must refuse or
 // report, each beside a good sample, with the shipped pipeline. What a person sees: the exit
 // code and the message.
 #include "support/plugins.hpp"

@@ -125,6 +125,43 @@ TEST(Docx, ZipBombAndEscapingEntryAreRefused) {
     EXPECT_NE(read_error("docx", "evil.docx", evil).find("absolute path"), std::string::npos);
 }
 
+std::string docx_of(const std::string& body) {
+    return make_zip({{"word/document.xml",
+                      "<w:document " + kDocNs + "><w:body>" + body + "</w:body></w:document>"}});
+}
+
+std::string paragraph(const std::string& text) {
+    return "<w:p><w:r><w:t>" + text + "</w:t></w:r></w:p>";
+}
+
+TEST(Docx, NulReferenceKeepsTheRestOfTheText) {
+    // pugixml ended the text node at the NUL: "第一段后半" was lost without a word.
+    auto doc = read_bytes("docx", "nul.docx",
+                          docx_of(paragraph("第一段前半&#0;第一段后半") + paragraph("第二段")));
+    EXPECT_EQ(all_lines(doc), (std::vector<std::string>{"第一段前半第一段后半", "第二段"}));
+    ASSERT_EQ(doc.diagnostics.size(), 1u);
+    EXPECT_EQ(doc.diagnostics[0].message,
+              "word/document.xml: 1 NUL character reference(s) (&#0;) removed");
+    EXPECT_EQ(doc.diagnostics[0].severity, bulletin::Severity::Warning);
+}
+
+TEST(Docx, TextLimitsAndCancellation) {
+    auto bytes = docx_of(paragraph("第一段") + paragraph("第二段") + paragraph("第三段"));
+    EXPECT_NE(read_error("docx", "long.docx", bytes, {{"max_lines", "2"}})
+                  .find("long.docx: the document has more than 2 lines of text"),
+              std::string::npos);
+    EXPECT_NE(read_error("docx", "long.docx", bytes, {{"max_chars", "8"}})
+                  .find("long.docx: the document has more than 8 characters of text"),
+              std::string::npos);
+    CancelledContext cancelled;
+    try {
+        read_bytes("docx", "stop.docx", bytes, {}, cancelled);
+        FAIL() << "read on after the run was cancelled";
+    } catch (const bulletin::Error& e) {
+        EXPECT_EQ(std::string(e.what()), "stop.docx: cancelled");
+    }
+}
+
 TEST(Docx, SniffsContent) {
     EXPECT_TRUE(
         accepts("docx", "renamed.bin", read_file(sample("yueyang-daibiao-2023-12", "docx"))));

@@ -101,6 +101,53 @@ TEST(Html, GbEncodedPages) {
     }
 }
 
+bool has_diagnostic(const bulletin::Document& doc, const std::string& text) {
+    for (const auto& d : doc.diagnostics)
+        if (d.message.find(text) != std::string::npos) return true;
+    return false;
+}
+
+TEST(Html, APageWhoseMetaCharsetLiesIsReadInItsRealEncoding) {
+    // UTF-8 declared, GB18030 bytes: 2,517 U+FFFD and no word about it before.
+    auto doc = read_bytes("html", "lying.html", gb_page(R"(<meta charset="utf-8">)"));
+    EXPECT_NE(find_line(doc, "市人大常委会调研城市更新立法工作"), nullptr);
+    EXPECT_EQ(doc.metadata["encoding"], "GB18030");
+    for (const auto& line : all_lines(doc))
+        EXPECT_EQ(line.find("\xEF\xBF\xBD"), std::string::npos) << line;
+    EXPECT_TRUE(has_diagnostic(doc, "the page says it is UTF-8 (its <meta> charset) but is not "
+                                    "valid UTF-8"));
+    // The charset parameter is taken as given: the bytes are repaired and counted instead.
+    auto forced = read_bytes("html", "lying.html", gb_page(""), {{"charset", "utf-8"}});
+    EXPECT_TRUE(has_diagnostic(forced, "each replaced by U+FFFD); if the page is in another "
+                                       "encoding, set the html reader's charset parameter"));
+}
+
+TEST(Html, APageDeclaredGbButWrittenInUtf8IsReadAsUtf8) {
+    std::string page = R"(<html><head><meta charset="gb2312"></head><body><p>市人大常委会调研)"
+                       R"(城市更新立法工作</p></body></html>)";
+    auto doc = read_bytes("html", "recoded.html", page);
+    EXPECT_NE(find_line(doc, "市人大常委会调研城市更新立法工作"), nullptr);
+    EXPECT_EQ(doc.metadata["encoding"], "UTF-8");
+    EXPECT_TRUE(has_diagnostic(doc, "the page says it is gb2312 (its <meta> charset) but is "
+                                    "valid UTF-8, so it was read as UTF-8"));
+}
+
+TEST(Html, DamagedUtf8IsCountedNotDroppedSilently) {
+    std::string page = "<html><head><meta charset=\"utf-8\"></head><body><p>市人大常委会调研城市"
+                       "更新\xFF立法\xFE\xFD工作</p></body></html>";
+    auto doc = read_bytes("html", "damaged.html", page);
+    EXPECT_NE(find_line(doc, "市人大常委会调研城市更新"), nullptr);
+    EXPECT_TRUE(has_diagnostic(doc, "invalid UTF-8 byte sequence at offset 86 (3 in all, each "
+                                    "replaced by U+FFFD)"));
+}
+
+TEST(Html, TextLimits) {
+    std::string page = "<html><body><p>第一段文字</p><p>第二段文字</p></body></html>";
+    EXPECT_NE(read_error("html", "long.html", page, {{"max_lines", "1"}})
+                  .find("long.html: the document has more than 1 lines of text"),
+              std::string::npos);
+}
+
 TEST(Html, AlignmentFromAttributesAndInheritance) {
     std::string page = R"(<html><body><header><b>省人大常委会网站</b></header><div class="content">
       <div style="text-align:center"><p>居中的标题</p></div>

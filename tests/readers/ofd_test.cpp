@@ -264,6 +264,83 @@ TEST(Ofd, EntryLeavingThePackageIsRefused) {
     EXPECT_NE(message.find("leaves the package"), std::string::npos) << message;
 }
 
+/// A package of `pages` pages that all draw the page part `content` (a <Page> element).
+std::string shared_content_ofd(int pages, const std::string& content) {
+    std::string list;
+    for (int i = 0; i < pages; ++i)
+        list += R"(<Page ID=")" + std::to_string(i + 1) + R"(" BaseLoc="Pages/P.xml"/>)";
+    return make_zip({{"OFD.xml", kOfdXml},
+                     {"Doc_0/Document.xml", "<Document><CommonData><PageArea><PhysicalBox>0 0 210 "
+                                            "297</PhysicalBox></PageArea></CommonData><Pages>" +
+                                                list + "</Pages></Document>"},
+                     {"Doc_0/Pages/P.xml", content}});
+}
+
+std::string text_page(const std::vector<std::string>& texts) {
+    std::string page = "<Page><Content><Layer>";
+    for (std::size_t i = 0; i < texts.size(); ++i)
+        page += R"(<TextObject ID="2" Boundary="20 )" + std::to_string(20 + 10 * i) +
+                R"( 170 8" Size="5"><TextCode X="0" Y="4">)" + texts[i] +
+                "</TextCode></TextObject>";
+    return page + "</Layer></Content></Page>";
+}
+
+bool has_diagnostic(const bulletin::Document& doc, const std::string& text) {
+    for (const auto& d : doc.diagnostics)
+        if (d.message.find(text) != std::string::npos) return true;
+    return false;
+}
+
+TEST(Ofd, PagesSharingOneContentPartAreReadAndReported) {
+    auto doc = read_bytes("ofd", "shared.ofd", shared_content_ofd(3, text_page({"同一页"})));
+    ASSERT_EQ(doc.pages.size(), 3u);
+    EXPECT_EQ(all_lines(doc), (std::vector<std::string>{"同一页", "同一页", "同一页"}));
+    EXPECT_TRUE(has_diagnostic(doc, "2 page(s) draw the content part of an earlier page "
+                                    "(first: page 2 draws Doc_0/Pages/P.xml)"));
+}
+
+TEST(Ofd, TextLimitsBoundWhatSharedPagesProduce) {
+    auto bytes = shared_content_ofd(50, text_page({"第一行文字", "第二行文字"}));
+    auto chars = read_error("ofd", "many.ofd", bytes, {{"max_chars", "200"}});
+    EXPECT_EQ(chars, "many.ofd: the document has more than 200 characters of text (the test "
+                     "reader's max_chars limit; a bulletin has far fewer: raise it with --set "
+                     "test.max_chars=N, 0 = no limit, if this really is one document)");
+    auto lines = read_error("ofd", "many.ofd", bytes, {{"max_lines", "9"}});
+    EXPECT_NE(lines.find("more than 9 lines of text"), std::string::npos) << lines;
+    EXPECT_EQ(
+        read_bytes("ofd", "many.ofd", bytes, {{"max_chars", "0"}, {"max_lines", "0"}}).pages.size(),
+        50u);
+    // Each page reads the part again, and every read counts toward max_total_mb.
+    std::string padded = text_page({"文字"});
+    padded.insert(padded.find("<Content>"), "<!--" + std::string(300u << 10, ' ') + "-->");
+    auto total = read_error("ofd", "reread.ofd", shared_content_ofd(5, padded),
+                            {{"max_total_mb", "1"}, {"max_ratio", "100000"}});
+    EXPECT_NE(total.find("reread.ofd: reading zip entry 'Doc_0/Pages/P.xml' takes the bytes "
+                         "inflated from this package past 1 MiB in all"),
+              std::string::npos)
+        << total;
+}
+
+TEST(Ofd, NulReferencesAndBadBytesKeepTheTextAndAreReported) {
+    auto doc =
+        read_bytes("ofd", "nul.ofd",
+                   shared_content_ofd(1, text_page({"前半&#0;后半", "坏\xFF字前后中文中文中文"})));
+    EXPECT_EQ(all_lines(doc),
+              (std::vector<std::string>{"前半后半", "坏\xEF\xBF\xBD字前后中文中文中文"}));
+    EXPECT_TRUE(has_diagnostic(doc, "Doc_0/Pages/P.xml: 1 NUL character reference(s) (&#0;) "
+                                    "removed; 1 invalid byte sequence(s) replaced by U+FFFD"));
+}
+
+TEST(Ofd, StopsWhenTheRunIsCancelled) {
+    CancelledContext cancelled;
+    try {
+        read_bytes("ofd", "stop.ofd", shared_content_ofd(2, text_page({"文字"})), {}, cancelled);
+        FAIL() << "read on after the run was cancelled";
+    } catch (const bulletin::Error& e) {
+        EXPECT_EQ(std::string(e.what()), "stop.ofd: cancelled");
+    }
+}
+
 TEST(Ofd, SniffsContent) {
     EXPECT_TRUE(
         accepts("ofd", "renamed.zip", read_file(sample("chengdu-zhuanbao-2024-03", "ofd"))));

@@ -1,4 +1,4 @@
-// The pdf reader (poppler-cpp) on the shared samples and on broken PDFs made here.
+// The pdf reader (poppler) on the shared samples and on broken PDFs made here.
 #include "support.hpp"
 
 #include <bulletin/plugin.hpp>
@@ -104,12 +104,14 @@ TEST(Pdf, TruncatedFileIsAClearError) {
     }
 }
 
-// A one-page PDF that only draws a rectangle: what a scan without OCR looks like to a reader.
-std::string pdf_without_text() {
+// A one-page PDF drawing `content`, with Helvetica as /F1.
+std::string one_page_pdf(const std::string& content) {
     std::vector<std::string> objects = {
         "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        "<< /Length 27 >>\nstream\n10 10 100 100 re f\n0 g\nendstream"};
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R "
+        ">> >> /Contents 4 0 R >>",
+        "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
     std::string pdf = "%PDF-1.4\n";
     std::vector<std::size_t> offsets;
     for (std::size_t i = 0; i < objects.size(); ++i) {
@@ -126,6 +128,92 @@ std::string pdf_without_text() {
     pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
            " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
     return pdf;
+}
+
+// A page that only draws a rectangle: what a scan without OCR looks like to a reader.
+std::string pdf_without_text() {
+    return one_page_pdf("10 10 100 100 re f\n0 g\n");
+}
+
+// `rows` lines of `per_row` one-glyph text objects.
+std::string text_objects_pdf(int rows, int per_row) {
+    std::string content;
+    for (int r = 0; r < rows; ++r)
+        for (int i = 0; i < per_row; ++i)
+            content += "BT /F1 10 Tf 1 0 0 1 " + std::to_string(40 + 8 * i) + " " +
+                       std::to_string(800 - 12 * r) + " Tm (a) Tj ET\n";
+    return one_page_pdf(content);
+}
+
+TEST(Pdf, GlyphAndLineLimits) {
+    auto bytes = text_objects_pdf(10, 30); // 300 glyphs, 10 lines
+    EXPECT_EQ(read_bytes("pdf", "ok.pdf", bytes).pages[0].lines.size(), 10u);
+    EXPECT_EQ(read_error("pdf", "dense.pdf", bytes, {{"max_chars_per_page", "299"}}),
+              "dense.pdf: page 1 draws more than 299 characters (the pdf reader's "
+              "max_chars_per_page limit; a bulletin's page has a few thousand: raise it with --set "
+              "pdf.max_chars_per_page=N, 0 = no limit, if this page is genuine)");
+    EXPECT_EQ(read_error("pdf", "dense.pdf", bytes, {{"max_chars_per_page", "300"}}), "");
+    EXPECT_NE(read_error("pdf", "dense.pdf", bytes, {{"max_chars", "250"}})
+                  .find("dense.pdf: the document has more than 250 characters of text (the test "
+                        "reader's max_chars limit"),
+              std::string::npos);
+    EXPECT_NE(read_error("pdf", "dense.pdf", bytes, {{"max_lines", "9"}})
+                  .find("more than 9 lines of text"),
+              std::string::npos);
+}
+
+TEST(Pdf, OneCrowdedLineIsRefused) {
+    // poppler's layout is quadratic in the glyphs on one baseline.
+    std::string content;
+    for (int i = 0; i < 5000; ++i)
+        content += "BT /F1 10 Tf 1 0 0 1 " + std::to_string(40 + i % 500) + " 400 Tm (a) Tj ET\n";
+    auto message = read_error("pdf", "crowded.pdf", one_page_pdf(content),
+                              {{"max_chars_per_page", "0"}, {"max_chars", "0"}});
+    EXPECT_EQ(message, "crowded.pdf: page 1 draws more than 4000 characters on one line (near "
+                       "442 pt): this is not a page of text (a damaged or hostile file)");
+}
+
+/// Says the run was cancelled from its second question on: the reader has started the page.
+class CancelledDuringThePage final : public bulletin::Context {
+public:
+    std::string_view plugin_name() const override { return "test"; }
+    bool log_enabled(bulletin::LogLevel) const override { return false; }
+    void log(bulletin::LogLevel, std::string_view) override {}
+    bool cancelled() const override { return ++asked_ > 1; }
+    std::filesystem::path output_path(std::string_view, const bulletin::Document&) const override {
+        return {};
+    }
+    void write_file(const std::filesystem::path&, std::string_view) override {}
+
+private:
+    mutable int asked_ = 0;
+};
+
+TEST(Pdf, StopsWhenTheRunIsCancelled) {
+    auto bytes = text_objects_pdf(10, 30);
+    for (bool during_the_page : {false, true}) {
+        CancelledContext before;
+        CancelledDuringThePage during;
+        bulletin::Context& ctx = during_the_page ? static_cast<bulletin::Context&>(during) : before;
+        try {
+            read_bytes("pdf", "stop.pdf", bytes, {}, ctx);
+            FAIL() << "read on after the run was cancelled";
+        } catch (const bulletin::Error& e) {
+            EXPECT_EQ(std::string(e.what()), "stop.pdf: cancelled");
+        }
+    }
+}
+
+TEST(Pdf, PopplerMessagesGoToTheLogWithTheFileName) {
+    TestContext ctx;
+    auto doc = read_bytes("pdf", "complains.pdf",
+                          one_page_pdf("BT /F1 24 Tf 72 700 Td (Hello bulletin) Tj "
+                                       "/F#01#1Bx 12 Tf ET\n"),
+                          {}, ctx);
+    EXPECT_NE(find_line(doc, "Hello bulletin"), nullptr);
+    ASSERT_EQ(ctx.messages.size(), 1u);
+    EXPECT_EQ(ctx.messages[0],
+              "complains.pdf: poppler: syntax error: Unknown font tag 'F<01><1b>x'");
 }
 
 TEST(Pdf, NoTextLayerIsAClearError) {

@@ -17,10 +17,15 @@ std::filesystem::path sample(const std::string& stem, const std::string& ext) {
 
 Document read_bytes(const std::string& reader, const std::filesystem::path& path,
                     const std::string& bytes, const Params& params) {
-    auto r = load<Reader>(reader, params);
     TestContext ctx;
+    return read_bytes(reader, path, bytes, params, ctx);
+}
+
+Document read_bytes(const std::string& reader, const std::filesystem::path& path,
+                    const std::string& bytes, const Params& params, Context& context) {
+    auto r = load<Reader>(reader, params);
     Document doc;
-    r->read(Input{path, bytes}, doc, ctx);
+    r->read(Input{path, bytes}, doc, context);
     return doc;
 }
 

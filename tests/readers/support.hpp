@@ -4,6 +4,7 @@
 #include "support/plugins.hpp"
 
 #include <bulletin/document.hpp>
+#include <bulletin/plugin.hpp>
 
 #include <filesystem>
 #include <map>
@@ -24,6 +25,23 @@ Document read_with(const std::string& reader, const std::filesystem::path& path,
 /// Same for bytes that are not in a file.
 Document read_bytes(const std::string& reader, const std::filesystem::path& path,
                     const std::string& bytes, const Params& params = {});
+/// Same, with the caller's Context (to see the reader's log lines, or to cancel it).
+Document read_bytes(const std::string& reader, const std::filesystem::path& path,
+                    const std::string& bytes, const Params& params, Context& context);
+
+/// A Context whose run was asked to stop (SIGTERM): readers must stop early.
+class CancelledContext final : public Context {
+public:
+    std::string_view plugin_name() const override { return "test"; }
+    bool log_enabled(LogLevel) const override { return false; }
+    void log(LogLevel, std::string_view) override {}
+    bool cancelled() const override { return true; }
+    std::filesystem::path output_path(std::string_view, const Document&) const override {
+        return {};
+    }
+    void write_file(const std::filesystem::path&, std::string_view) override {}
+};
+
 /// The message of the bulletin::Error the reader throws, or "" when it reads the input.
 std::string read_error(const std::string& reader, const std::filesystem::path& path,
                        const std::string& bytes, const Params& params = {});

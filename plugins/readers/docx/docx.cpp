@@ -3,6 +3,7 @@
 // first-line indent, and the font, size, bold and colour of its longest run. Properties resolve
 // in Word's order: document defaults, the paragraph style chain (w:basedOn), the run's character
 // style, then direct formatting. Headers, footers and footnotes are other parts and are not read.
+#include <bulletin/layout.hpp>
 #include <bulletin/module.hpp>
 #include <bulletin/text.hpp>
 #include <bulletin/zip.hpp>
@@ -12,6 +13,7 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <optional>
 
 namespace {
 
@@ -114,6 +116,8 @@ public:
         limits_.max_total_size = static_cast<std::uint64_t>(params.integer("max_total_mb")) << 20;
         limits_.max_entry_size = limits_.max_total_size;
         limits_.max_ratio = params.number("max_ratio");
+        max_chars_ = params.integer("max_chars");
+        max_lines_ = params.integer("max_lines");
     }
 
     bool accepts(const bulletin::Input& input) const override {
@@ -132,11 +136,14 @@ public:
               bulletin::Context& ctx) override {
         file_ = input.path.string();
         bulletin::zip::Archive zip(input.bytes, limits_, file_);
+        budget_.emplace(file_, ctx.plugin_name(), max_chars_, max_lines_);
+        paragraphs_ = 0;
         auto main = main_part(zip);
         pugi::xml_document xml;
-        load(zip, main, xml, true);
+        load(zip, main, xml, true, doc, ctx);
         styles_xml_.reset();
-        if (zip.contains("word/styles.xml")) load(zip, "word/styles.xml", styles_xml_, false);
+        if (zip.contains("word/styles.xml"))
+            load(zip, "word/styles.xml", styles_xml_, false, doc, ctx);
         read_styles(styles_xml_);
 
         auto body = child(xml.document_element(), "body");
@@ -185,8 +192,12 @@ private:
     }
 
     void load(bulletin::zip::Archive& zip, const std::string& path, pugi::xml_document& xml,
-              bool required) const {
+              bool required, bulletin::Document& doc, bulletin::Context& ctx) const {
         std::string bytes = zip.read(path);
+        auto fixes = bulletin::zip::prepare_xml(bytes);
+        if (auto what = fixes.describe(); !what.empty())
+            doc.diagnose(bulletin::Severity::Warning, std::string(ctx.plugin_name()),
+                         path + ": " + what);
         auto result = xml.load_buffer(bytes.data(), bytes.size(),
                                       pugi::parse_default | pugi::parse_ws_pcdata);
         if (!result && required)
@@ -228,10 +239,12 @@ private:
         if (depth > kMaxDepth) fail("tables or content controls nest too deeply");
         for (auto c : node.children()) {
             auto name = local_name(c.name());
-            if (name == "p")
+            if (name == "p") {
+                // One part holds every paragraph: look for a stop request now and then.
+                if (paragraphs_++ % 4096 == 0 && ctx.cancelled()) fail("cancelled");
                 paragraph(c, doc);
-            else if (name == "tbl" || name == "tr" || name == "tc" || name == "sdt" ||
-                     name == "sdtContent" || name == "ins" || name == "customXml")
+            } else if (name == "tbl" || name == "tr" || name == "tc" || name == "sdt" ||
+                       name == "sdtContent" || name == "ins" || name == "customXml")
                 blocks(c, doc, ctx, depth + 1);
         }
     }
@@ -330,6 +343,8 @@ private:
                 l.indent = *pprops.first_line_chars * (l.font_size > 0 ? l.font_size : 10.5);
             else
                 l.indent = pprops.first_line.value_or(0);
+            budget_->add_chars(bulletin::text::length(line.text));
+            budget_->add_lines(1);
             doc.pages.back().lines.push_back(std::move(line));
         }
         if (page_break) {
@@ -362,7 +377,10 @@ private:
     }
 
     bulletin::zip::Limits limits_;
+    long long max_chars_ = 0, max_lines_ = 0;
     std::string file_;
+    std::optional<bulletin::layout::TextBudget> budget_; // of the document being read
+    std::size_t paragraphs_ = 0;
     pugi::xml_document styles_xml_; // styles_ points into it
     std::map<std::string, Style> styles_;
     Style defaults_;
@@ -372,10 +390,14 @@ private:
 } // namespace
 
 constexpr bulletin::ParamSpec kDocxParams[] = {
+    {"max_chars", bulletin::ParamType::Int, "5000000", false,
+     "Refuse documents with more characters of text than this (0: no limit)."},
+    {"max_lines", bulletin::ParamType::Int, "200000", false,
+     "Refuse documents with more paragraphs than this (0: no limit)."},
     {"max_entries", bulletin::ParamType::Int, "10000", false,
      "Refuse packages with more zip entries than this."},
     {"max_total_mb", bulletin::ParamType::Int, "256", false,
-     "Refuse packages that inflate to more than this many MiB."},
+     "Refuse packages that inflate to more than this many MiB, counting every read of a part."},
     {"max_ratio", bulletin::ParamType::Double, "100", false,
      "Refuse entries above 1 MiB compressed more than this ratio (zip bombs)."},
 };

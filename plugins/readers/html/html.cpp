@@ -4,6 +4,7 @@
 // the element name and its alignment from align= or CSS text-align (inherited from enclosing
 // blocks). Pages in GB2312/GBK/GB18030 (from the BOM, <meta charset> or http-equiv, or guessed)
 // are converted to UTF-8 before parsing.
+#include <bulletin/layout.hpp>
 #include <bulletin/module.hpp>
 #include <bulletin/text.hpp>
 
@@ -265,7 +266,8 @@ class HtmlReader final : public bulletin::Reader {
 public:
     explicit HtmlReader(const bulletin::Params& params)
         : charset_(params.string("charset")),
-          min_chars_(static_cast<std::size_t>(params.integer("min_chars"))) {}
+          min_chars_(static_cast<std::size_t>(params.integer("min_chars"))),
+          max_chars_(params.integer("max_chars")), max_lines_(params.integer("max_lines")) {}
 
     bool accepts(const bulletin::Input& input) const override {
         // Tags are ASCII in UTF-8 and the GB encodings alike; skip a BOM and leading space.
@@ -305,9 +307,13 @@ public:
         Block top;
         walk(main, top, lines);
         lines.flush(top);
+        bulletin::layout::TextBudget budget(file, ctx.plugin_name(), max_chars_, max_lines_);
+        budget.add_lines(lines.out.size());
         std::size_t chars = 0;
-        for (const auto& line : lines.out)
+        for (const auto& line : lines.out) {
+            budget.add_chars(bulletin::text::length(line.text));
             chars += bulletin::text::remove_spaces(line.text).size();
+        }
         if (lines.out.empty() || chars < min_chars_)
             throw bulletin::Error(file + ": no main content found in the HTML page (after dropping "
                                          "navigation, headers and footers)");
@@ -389,11 +395,12 @@ private:
     std::string to_utf8(std::string_view bytes, bulletin::Document& doc,
                         bulletin::Context& ctx) const {
         std::string charset = charset_;
+        std::string source = "the html reader's charset parameter";
         if (bytes.starts_with("\xef\xbb\xbf")) {
             bytes.remove_prefix(3);
-            charset = "UTF-8";
+            charset = "UTF-8", source = "its byte order mark";
         } else if (bytes.starts_with("\xff\xfe") || bytes.starts_with("\xfe\xff")) {
-            charset = "UTF-16";
+            charset = "UTF-16", source = "its byte order mark";
         }
         if (charset.empty()) { // <meta charset="gb2312"> or http-equiv "...; charset=gbk"
             std::string head = lower(bytes.substr(0, 4096));
@@ -404,34 +411,81 @@ private:
                     ++at;
                 auto end = head.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_:.", at);
                 charset = head.substr(at, end - at);
+                source = "its <meta> charset";
             }
         }
         if (charset.empty() && bulletin::text::first_invalid_utf8(bytes)) {
             auto guess = bulletin::text::detect_charset(bytes);
             charset = guess ? guess->name : "GB18030";
+            source = "a guess from its bytes";
         }
         std::string name = lower(charset);
-        if (name.empty() || name == "utf-8" || name == "utf8") {
-            doc.metadata["encoding"] = "UTF-8";
-            return std::string(bytes);
-        }
         // GB2312 and GBK pages often use characters beyond them; GB18030 is their superset.
         if (name == "gb2312" || name == "gbk" || name == "x-gbk" || name == "gb_2312-80" ||
             name == "cp936" || name == "euc-cn")
-            name = "GB18030";
+            name = "gb18030";
+        // A page's own declaration can lie (a site re-encoded its pages and kept the old
+        // <meta>); a charset set by the user is taken as given.
+        bool trust = !charset_.empty();
+        auto warn = [&](const std::string& message) {
+            doc.diagnose(bulletin::Severity::Warning, std::string(ctx.plugin_name()), message);
+        };
+        if (name.empty() || name == "utf-8" || name == "utf8") {
+            doc.metadata["encoding"] = "UTF-8";
+            auto bad = bulletin::text::first_invalid_utf8(bytes);
+            if (!bad) return std::string(bytes);
+            if (!trust)
+                if (auto gb = bulletin::text::gb18030_instead_of_utf8(bytes)) {
+                    doc.metadata["encoding"] = "GB18030";
+                    warn("the page says it is UTF-8 (" + source +
+                         ") but is not valid UTF-8 (the first invalid byte at offset " +
+                         std::to_string(*bad) +
+                         "); it decodes as GB18030 without an error, so it was read as GB18030 "
+                         "(set the html reader's charset parameter if that is wrong)");
+                    return *gb;
+                }
+            std::size_t replaced = 0;
+            std::string repaired = bulletin::text::repair_utf8(bytes, &replaced);
+            warn("invalid UTF-8 byte sequence at offset " + std::to_string(*bad) + " (" +
+                 std::to_string(replaced) +
+                 " in all, each replaced by U+FFFD); if the page is in another encoding, set "
+                 "the html reader's charset parameter");
+            return repaired;
+        }
+        if (name == "gb18030" && !trust && !bulletin::text::first_invalid_utf8(bytes) &&
+            bulletin::text::utf8_damage(bytes).multibyte >= 4) {
+            // GB18030 text is almost never valid UTF-8, while UTF-8 Chinese always is: the page
+            // was re-encoded to UTF-8 and kept its old declaration.
+            doc.metadata["encoding"] = "UTF-8";
+            warn("the page says it is " + charset + " (" + source +
+                 ") but is valid UTF-8, so it was read as UTF-8 (set the html reader's charset "
+                 "parameter if that is wrong)");
+            return std::string(bytes);
+        }
         try {
             std::optional<std::size_t> bad;
             std::string out = bulletin::text::decode(bytes, name.c_str(), &bad);
             doc.metadata["encoding"] = upper(name);
-            if (bad)
-                doc.diagnose(bulletin::Severity::Warning, std::string(ctx.plugin_name()),
-                             "invalid " + name + " byte sequence at offset " +
-                                 std::to_string(*bad) + " (replaced with U+FFFD)");
+            if (bad) {
+                std::size_t replaced = 0;
+                for (auto at = out.find("\xEF\xBF\xBD"); at != std::string::npos;
+                     at = out.find("\xEF\xBF\xBD", at + 3))
+                    ++replaced;
+                warn("invalid " + upper(name) + " byte sequence at offset " + std::to_string(*bad) +
+                     " (" + std::to_string(replaced) +
+                     " in all, each replaced by U+FFFD); if the page is in another encoding, "
+                     "set the html reader's charset parameter");
+            }
             return out;
         } catch (const std::invalid_argument&) {
-            doc.diagnose(bulletin::Severity::Warning, std::string(ctx.plugin_name()),
-                         "unknown charset '" + charset + "'; read as UTF-8");
-            return std::string(bytes);
+            warn("unknown charset '" + charset + "'; read as UTF-8");
+            std::size_t replaced = 0;
+            std::string repaired = bulletin::text::repair_utf8(bytes, &replaced);
+            if (replaced)
+                warn(std::to_string(replaced) +
+                     " invalid UTF-8 byte sequence(s) replaced by U+FFFD; set the html reader's "
+                     "charset parameter to the page's encoding");
+            return repaired;
         }
     }
 
@@ -599,6 +653,7 @@ private:
 
     std::string charset_;
     std::size_t min_chars_ = 1;
+    long long max_chars_ = 0, max_lines_ = 0;
     std::unordered_map<const GumboNode*, Info> info_; // of the page being read
 };
 
@@ -609,6 +664,10 @@ constexpr bulletin::ParamSpec kHtmlParams[] = {
      "Charset of the pages (e.g. GB18030); empty: from the BOM or <meta>, else guessed."},
     {"min_chars", bulletin::ParamType::Int, "10", false,
      "Fewer characters of main content than this is an error (an empty or chrome-only page)."},
+    {"max_chars", bulletin::ParamType::Int, "5000000", false,
+     "Refuse pages whose main content has more characters than this (0: no limit)."},
+    {"max_lines", bulletin::ParamType::Int, "200000", false,
+     "Refuse pages whose main content has more paragraphs than this (0: no limit)."},
 };
 BULLETIN_PLUGIN(kHtml, HtmlReader, "html", bulletin::PluginKind::Reader,
                 "Reads the main content of a government web page as paragraphs.", kHtmlParams);

@@ -172,6 +172,8 @@ public:
         furniture_.drop_page_numbers = params.boolean("drop_page_numbers");
         furniture_.drop_running_headers = params.boolean("drop_running_headers");
         max_pages_ = params.integer("max_pages");
+        max_chars_ = params.integer("max_chars");
+        max_lines_ = params.integer("max_lines");
     }
 
     bool accepts(const bulletin::Input& input) const override {
@@ -189,14 +191,10 @@ public:
 
     void read(const bulletin::Input& input, bulletin::Document& doc,
               bulletin::Context& ctx) override {
-        State st{bulletin::zip::Archive(input.bytes, limits_, input.path.string()),
-                 input.path.string(),
-                 doc,
-                 ctx,
-                 {},
-                 {},
-                 {},
-                 0};
+        State st(bulletin::zip::Archive(input.bytes, limits_, input.path.string()),
+                 input.path.string(), doc, ctx,
+                 bulletin::layout::TextBudget(input.path.string(), ctx.plugin_name(), max_chars_,
+                                              max_lines_));
         auto root_name = st.zip.find("OFD.xml");
         if (!root_name) fail(st, "no OFD.xml in the package: not an OFD file");
         auto ofd = parse(st, *root_name, true);
@@ -231,19 +229,36 @@ public:
             doc.diagnose(bulletin::Severity::Info, std::string(ctx.plugin_name()),
                          "skipped " + std::to_string(st.hidden) +
                              " invisible text object(s) (empty boundary)");
+        if (st.shared_pages > 0)
+            doc.diagnose(bulletin::Severity::Warning, std::string(ctx.plugin_name()),
+                         std::to_string(st.shared_pages) +
+                             " page(s) draw the content part of an earlier page (first: page " +
+                             std::to_string(st.first_shared_page) + " draws " +
+                             st.first_shared_content +
+                             "); each was read again, and counts toward the reader's limits");
         finish_pages(doc, furniture_, ctx.plugin_name());
     }
 
 private:
     struct State {
+        State(bulletin::zip::Archive archive, std::string name, bulletin::Document& document,
+              bulletin::Context& context, bulletin::layout::TextBudget limits)
+            : zip(std::move(archive)), file(std::move(name)), doc(document), ctx(context),
+              budget(std::move(limits)) {}
         bulletin::zip::Archive zip;
         std::string file;
         bulletin::Document& doc;
         bulletin::Context& ctx;
+        bulletin::layout::TextBudget budget;          // max_chars, max_lines
         std::map<std::string, Font> fonts;            // resource ID -> font
         std::map<std::string, std::string> templates; // template ID -> path
         std::vector<double> default_box;              // PhysicalBox, mm
         int hidden = 0;                               // invisible text objects skipped
+        std::set<std::string> contents;               // page content parts read so far
+        int shared_pages = 0; // pages whose content part an earlier page drew too
+        int first_shared_page = 0;
+        std::string first_shared_content;
+        std::set<std::string> repaired; // parts whose XML prepare_xml() changed (reported once)
     };
 
     [[noreturn]] static void fail(const State& st, const std::string& message) {
@@ -253,6 +268,10 @@ private:
     static pugi::xml_document parse(State& st, const std::string& path, bool required) {
         pugi::xml_document xml;
         std::string bytes = st.zip.read(path);
+        auto fixes = bulletin::zip::prepare_xml(bytes);
+        if (auto what = fixes.describe(); !what.empty() && st.repaired.insert(path).second)
+            st.doc.diagnose(bulletin::Severity::Warning, std::string(st.ctx.plugin_name()),
+                            path + ": " + what);
         auto result = xml.load_buffer(bytes.data(), bytes.size(),
                                       pugi::parse_default | pugi::parse_ws_pcdata_single);
         if (!result) {
@@ -333,6 +352,10 @@ private:
                             out.number);
             return;
         }
+        if (!st.contents.insert(*path).second && st.shared_pages++ == 0) {
+            st.first_shared_page = out.number;
+            st.first_shared_content = *path;
+        }
         auto xml = parse(st, *path, false);
         auto page = xml.document_element();
         auto box = numbers(child(child(page, "Area"), "PhysicalBox").child_value());
@@ -355,6 +378,7 @@ private:
             }
         collect(st, child(page, "Content"), runs);
         out.lines = build_lines(std::move(runs), column_gap_);
+        st.budget.add_lines(out.lines.size());
     }
 
     // Walks layers and nested page blocks in drawing order.
@@ -400,6 +424,7 @@ private:
         double x = 0, y = 0;
         for (auto code : children(obj, "TextCode")) {
             auto glyphs = bulletin::text::to_u32(code.child_value());
+            st.budget.add_chars(glyphs.size());
             if (auto ax = attr(code, "X")) x = ax.as_double();
             if (auto ay = attr(code, "Y")) y = ay.as_double();
             auto dx = deltas(attr(code, "DeltaX").as_string(), glyphs.size());
@@ -443,6 +468,8 @@ private:
     double column_gap_ = 3;
     Furniture furniture_;
     long long max_pages_ = 0;
+    long long max_chars_ = 0;
+    long long max_lines_ = 0;
 };
 
 } // namespace
@@ -450,10 +477,15 @@ private:
 constexpr bulletin::ParamSpec kOfdParams[] = {
     {"max_pages", bulletin::ParamType::Int, "1000", false,
      "Refuse packages with more pages than this (0: no limit)."},
+    {"max_chars", bulletin::ParamType::Int, "5000000", false,
+     "Refuse packages whose pages hold more characters of text than this in all (0: no limit)."},
+    {"max_lines", bulletin::ParamType::Int, "200000", false,
+     "Refuse packages whose pages make more lines than this in all (0: no limit)."},
     {"max_entries", bulletin::ParamType::Int, "10000", false,
      "Refuse packages with more zip entries than this."},
     {"max_total_mb", bulletin::ParamType::Int, "256", false,
-     "Refuse packages that inflate to more than this many MiB."},
+     "Refuse packages that inflate to more than this many MiB, counting every read of a part "
+     "(pages that share a part count it each time)."},
     {"max_ratio", bulletin::ParamType::Double, "100", false,
      "Refuse entries above 1 MiB compressed more than this ratio (zip bombs)."},
     {"templates", bulletin::ParamType::Bool, "false", false,

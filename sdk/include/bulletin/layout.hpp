@@ -5,6 +5,7 @@
 // baseline into two lines, as pdftotext does), then drop page furniture (page numbers,
 // running headers on pages 2+), measure each line's alignment against the text block, and mark
 // each page's first line. A third-party reader of another fixed-layout format can use them too.
+// TextBudget bounds what any reader produces from one input (DOCX and HTML use it too).
 #pragma once
 
 #include "bulletin/document.hpp"
@@ -43,5 +44,26 @@ struct Furniture {
 /// in a diagnostic of `plugin`), computes alignment from the text block, marks the first line
 /// of each page.
 void finish_pages(Document& doc, const Furniture& options, std::string_view plugin);
+
+/// The limits on what a reader produces from one input: its `max_chars` and `max_lines`
+/// parameters (0: no limit). A small file must not make a reader produce gigabytes of text (a
+/// package whose pages all draw one large content part, a PDF page of a million text objects):
+/// the reader counts as it goes and stops with a bulletin::Error naming the file, the limit and
+/// how to raise it.
+class TextBudget {
+public:
+    /// `file` starts the messages; `reader` is the plugin's name, for the parameter to raise.
+    TextBudget(std::string file, std::string_view reader, long long max_chars, long long max_lines);
+    /// Counts `n` more characters (glyphs); throws once more than max_chars were counted.
+    void add_chars(std::size_t n);
+    /// Counts `n` more lines; throws once more than max_lines were counted.
+    void add_lines(std::size_t n);
+    std::size_t chars() const { return chars_; }
+    std::size_t lines() const { return lines_; }
+
+private:
+    std::string file_, reader_;
+    std::size_t max_chars_ = 0, max_lines_ = 0, chars_ = 0, lines_ = 0;
+};
 
 } // namespace bulletin::layout

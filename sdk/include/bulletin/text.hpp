@@ -58,4 +58,21 @@ std::optional<long long> parse_number(std::string_view utf8_numeral);
 /// 〇○零一二两三四五六七八九十百千万亿.
 bool is_numeral_char(char32_t c);
 
+/// How bytes that should be UTF-8 fare: valid multi-byte sequences and ill-formed ones (as
+/// U8_NEXT delimits them). Tells damaged UTF-8 (mostly valid multi-byte characters) from text in
+/// another encoding (GB18030 bytes rarely form valid UTF-8).
+struct Utf8Damage {
+    std::size_t multibyte = 0;
+    std::size_t invalid = 0;
+};
+Utf8Damage utf8_damage(std::string_view bytes);
+
+/// `bytes` with every ill-formed UTF-8 sequence replaced by U+FFFD; `replaced` receives how many
+/// were replaced.
+std::string repair_utf8(std::string_view bytes, std::size_t* replaced = nullptr);
+
+/// For bytes that claim to be UTF-8 and are not: their GB18030 reading when that is what they
+/// are (not mostly valid UTF-8, and GB18030 decodes them without a single error), else nullopt.
+std::optional<std::string> gb18030_instead_of_utf8(std::string_view bytes);
+
 } // namespace bulletin::text
