@@ -1,6 +1,7 @@
 #include "worker.hpp"
 
 #include "claims.hpp"
+#include "journal.hpp"
 
 #include "pipeline.hpp"
 #include "worker_protocol.hpp"
@@ -24,13 +25,6 @@ namespace bulletin::host {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string signal_text(int sig) {
-    const char* name = sigabbrev_np(sig);
-    const char* description = strsignal(sig);
-    return std::string("signal ") + std::to_string(sig) + " (SIG" + (name ? name : "?") + ", " +
-           (description ? description : "?") + ")";
-}
 
 std::string format_seconds(double s) {
     std::ostringstream out;
@@ -249,7 +243,7 @@ std::string Isolated::end_worker(Clock::duration grace, const std::string& when)
     std::string how = "ended";
     if (::waitpid(pid_, &status, 0) == pid_) {
         if (WIFSIGNALED(status))
-            how = "was killed by " + signal_text(WTERMSIG(status));
+            how = "was killed by " + describe_signal(WTERMSIG(status));
         else if (WIFEXITED(status))
             how = "exited with code " + std::to_string(WEXITSTATUS(status));
     }
