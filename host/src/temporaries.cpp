@@ -170,7 +170,12 @@ OwnerState owner_state(const TemporaryOwner& owner, const TemporaryOwner& self) 
     if (!stat) return errno == ENOENT || errno == ESRCH ? OwnerState::Gone : OwnerState::Unknown;
     auto start = start_time(*stat);
     if (!start) return OwnerState::Unknown;
-    return *start == owner.start ? OwnerState::Running : OwnerState::Gone;
+    if (*start != owner.start) return OwnerState::Gone;
+    // A killed writer stays in /proc as a zombie until its new parent reaps it: it writes no more.
+    auto close = stat->rfind(')');
+    bool exited =
+        close + 2 < stat->size() && ((*stat)[close + 2] == 'Z' || (*stat)[close + 2] == 'X');
+    return exited ? OwnerState::Gone : OwnerState::Running;
 }
 
 } // namespace bulletin::host

@@ -12,10 +12,13 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <climits>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 namespace fs = std::filesystem;
 using namespace bulletin::host;
@@ -220,6 +223,37 @@ TEST(Temporaries, AnOwnerIsGoneOnlyWhenThisHostCanTell) {
     auto other_namespace = self;
     other_namespace.boot = self.boot == "00000000" ? "00000001" : "00000000";
     EXPECT_EQ(owner_state(other_namespace, self), OwnerState::Unknown);
+}
+
+TEST(Temporaries, AWriterThatExitedButIsNotYetReapedIsGone) {
+    // A batch killed with -9 leaves its workers as zombies until their new parent reaps them.
+    auto self = this_process();
+    int go[2];
+    ASSERT_EQ(::pipe(go), 0);
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        char byte;
+        (void)!::read(go[0], &byte, 1);
+        ::_exit(0);
+    }
+    std::ifstream stat_file("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(stat_file)), {});
+    std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    for (int number = 3; number <= 22 && fields >> field; ++number) {
+    }
+    auto child = self;
+    child.pid = pid;
+    child.start = std::stoull(field); // field 22: start time
+    EXPECT_EQ(owner_state(child, self), OwnerState::Running);
+    ASSERT_EQ(::write(go[1], "x", 1), 1);
+    siginfo_t info{};
+    ASSERT_EQ(::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT), 0);
+    EXPECT_EQ(owner_state(child, self), OwnerState::Gone);
+    ::waitpid(pid, nullptr, 0);
+    ::close(go[0]);
+    ::close(go[1]);
 }
 
 TEST(Temporaries, TheCleanUpRemovesOnlyWhatAGoneWriterLeft) {
