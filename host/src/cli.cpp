@@ -8,6 +8,7 @@
 #include "pipeline.hpp"
 #include "registry.hpp"
 #include "runner.hpp"
+#include "scanner.hpp"
 #include "state_location.hpp"
 #include "worker.hpp"
 
@@ -32,10 +33,28 @@ struct GlobalOptions {
     std::string log_format = "text";
 };
 
-Registry make_registry(const GlobalOptions& options) {
+/// BULLETIN_SCAN_TIMEOUT, in seconds (docs/limits.md).
+double scan_timeout() {
+    const char* text = std::getenv("BULLETIN_SCAN_TIMEOUT");
+    if (!text) return kDefaultScanTimeoutSeconds;
+    auto value = parse_double_param(text);
+    if (value && *value > 0 && *value <= 3600) return *value;
+    spdlog::warn("BULLETIN_SCAN_TIMEOUT='{}' is not a number of seconds between 0 and 3600; "
+                 "using {} s",
+                 text, kDefaultScanTimeoutSeconds);
+    return kDefaultScanTimeoutSeconds;
+}
+
+/// `warn`: log each module that could not be registered (`bulletin plugins` lists them itself).
+Registry make_registry(const GlobalOptions& options, bool warn) {
     std::vector<std::filesystem::path> explicit_dirs(options.plugin_dirs.begin(),
                                                      options.plugin_dirs.end());
-    Registry registry;
+    RegistryOptions registry_options;
+    registry_options.scanner = scanner_argv();
+    registry_options.scan_timeout_seconds = scan_timeout();
+    registry_options.cache_file = default_registry_cache();
+    Registry registry(std::move(registry_options));
+    std::vector<std::filesystem::path> dirs;
     for (const auto& dir : plugin_search_path(explicit_dirs)) {
         std::error_code ec;
         bool is_explicit =
@@ -43,10 +62,12 @@ Registry make_registry(const GlobalOptions& options) {
         // The built-in directory may legitimately be absent (a partial install); others not.
         if (!is_explicit && !std::filesystem::exists(dir, ec) && dir == builtin_plugin_dir())
             continue;
-        registry.add_directory(dir);
+        dirs.push_back(dir);
     }
-    for (const auto& error : registry.errors())
-        spdlog::warn("{}", error.message);
+    registry.add_directories(dirs);
+    if (warn)
+        for (const auto& error : registry.errors())
+            spdlog::warn("{}", error.message);
     return registry;
 }
 
@@ -57,8 +78,7 @@ void print_messages(const PipelineLoad& load) {
         std::cerr << w.str() << "\n";
 }
 
-std::string one_line(const char* text) {
-    std::string s = text ? text : "";
+std::string one_line(const std::string& s) {
     auto nl = s.find('\n');
     return nl == std::string::npos ? s : s.substr(0, nl);
 }
@@ -66,18 +86,23 @@ std::string one_line(const char* text) {
 int list_plugins(const Registry& registry) {
     std::cout << "Modules:\n";
     for (const auto& module : registry.modules()) {
-        const ModuleInfo& m = *module->info;
+        const ModuleDescription& m = module->description;
         std::cout << "  " << std::left << std::setw(16) << m.name << " " << std::setw(8)
-                  << m.version << " " << std::setw(10) << (m.license ? m.license : "") << " "
-                  << module->path.string() << "\n";
+                  << m.version << " " << std::setw(10) << m.license << " " << module->path.string()
+                  << "\n";
     }
     std::cout << "Plugins:\n";
     for (const PluginEntry* entry : registry.plugins()) {
-        const PluginInfo& p = *entry->info;
+        const PluginDescription& p = *entry->info;
         std::cout << "  " << std::left << std::setw(10) << plugin_kind_name(p.kind) << " "
                   << std::setw(16) << p.name << " " << one_line(p.description) << "\n";
     }
-    return registry.errors().empty() ? 0 : 1;
+    if (registry.errors().empty()) return 0;
+    std::cout << "Not used (refused or broken):\n";
+    for (const auto& error : registry.errors())
+        std::cout << "  " << log_safe(error.path.string()) << "\n      " << log_safe(error.message)
+                  << "\n";
+    return 1;
 }
 
 int show_plugin(const Registry& registry, const std::string& name) {
@@ -88,29 +113,28 @@ int show_plugin(const Registry& registry, const std::string& name) {
         std::cerr << "\n";
         return 2;
     }
-    const PluginInfo& p = *entry->info;
-    const ModuleInfo& m = *entry->module->info;
+    const PluginDescription& p = *entry->info;
+    const ModuleDescription& m = entry->module->description;
     std::cout << "Plugin:       " << p.name << "\n"
               << "Kind:         " << plugin_kind_name(p.kind) << "\n"
-              << "Description:  " << (p.description ? p.description : "") << "\n"
+              << "Description:  " << p.description << "\n"
               << "Thread-safe:  " << ((p.flags & kThreadSafe) ? "yes" : "no") << "\n"
               << "Module:       " << m.name << " " << m.version << " ("
-              << (m.license ? m.license : "no license") << ")"
-              << (m.description ? std::string(" - ") + m.description : "") << "\n"
+              << (m.license.empty() ? "no license" : m.license) << ")"
+              << (m.description.empty() ? "" : " - " + m.description) << "\n"
               << "File:         " << entry->module->path.string() << "\n"
-              << "SDK:          " << (m.sdk_version ? m.sdk_version : "?") << ", ABI "
+              << "SDK:          " << (m.sdk_version.empty() ? "?" : m.sdk_version) << ", ABI "
               << m.abi_version << "\n\n";
-    if (p.param_count == 0) {
+    if (p.params.empty()) {
         std::cout << "Parameters:   none\n";
         return 0;
     }
     std::cout << "Parameters:\n";
-    for (std::size_t i = 0; i < p.param_count; ++i) {
-        const ParamSpec& s = p.params[i];
+    for (const auto& s : p.params) {
         std::cout << "  " << s.name << "  (" << param_type_name(s.type);
         if (s.required && !s.default_value) std::cout << ", required";
-        if (s.default_value) std::cout << ", default \"" << s.default_value << "\"";
-        std::cout << ")\n      " << (s.help ? s.help : "") << "\n";
+        if (s.default_value) std::cout << ", default \"" << *s.default_value << "\"";
+        std::cout << ")\n      " << s.help << "\n";
     }
     return 0;
 }
@@ -363,6 +387,12 @@ int run_cli(int argc, char** argv) {
     worker->add_option("--parent-pid", worker_options.parent_pid)->required();
     worker->add_option("--state", worker_options.state_file);
 
+    // Hidden: the plugin scanner (scanner.hpp), which loads modules so the command does not.
+    auto* scan = app.add_subcommand("_scan-modules", "");
+    scan->group("");
+    pid_t scan_parent = 0;
+    scan->add_option("--parent-pid", scan_parent)->required();
+
     auto* plugins = app.add_subcommand("plugins", "List modules and plugins, or show one plugin");
     std::string plugin_name;
     plugins->add_option("name", plugin_name, "Show this plugin's kind, module and parameters");
@@ -393,8 +423,10 @@ int run_cli(int argc, char** argv) {
                                        : spdlog::level::info;
     configure_logging(level, global.log_format == "json" ? LogFormat::Json : LogFormat::Text);
 
+    if (*scan) return run_scanner(scan_parent);
+
     try {
-        Registry registry = make_registry(global);
+        Registry registry = make_registry(global, !(*plugins && plugin_name.empty()));
         if (*run)
             return run_pipeline(registry, pipeline_file, inputs, output, sets, max_input_bytes);
         if (*validate) return validate_pipeline(registry, validate_file, validate_sets);

@@ -1,12 +1,13 @@
 #include "module_loader.hpp"
 
+#include "module_trust.hpp"
+
 #include <boost/dll/shared_library.hpp> // BOOST_DLL_USE_STD_FS is set by CMake
 
 #include <dlfcn.h>
 #include <sys/stat.h>
 
 #include <cstring>
-#include <set>
 
 namespace bulletin::host {
 
@@ -25,66 +26,35 @@ LoadError fail(const std::filesystem::path& path, std::string message) {
     return LoadError{path, path.string() + ": " + std::move(message)};
 }
 
-bool is_valid_kind(PluginKind kind) {
-    switch (kind) {
-    case PluginKind::Reader:
-    case PluginKind::Segmenter:
-    case PluginKind::Tagger:
-    case PluginKind::Exporter:
-        return true;
-    }
-    return false;
-}
-
-std::string check_descriptor(const ModuleInfo& info) {
+/// The checks on raw pointers; the rest is check_description() on the copy.
+std::string check_pointers(const ModuleInfo& info) {
     auto missing = [](const char* s) { return s == nullptr || *s == '\0'; };
     if (missing(info.name)) return "the module descriptor has no name";
     if (missing(info.version)) return "the module descriptor has no version";
     if (info.plugin_count > 0 && info.plugins == nullptr)
         return "the module descriptor lists plugins but has no plugin table";
-    std::set<std::string> names;
     for (std::size_t i = 0; i < info.plugin_count; ++i) {
         const PluginInfo* plugin = info.plugins[i];
         if (plugin == nullptr || missing(plugin->name))
             return "plugin #" + std::to_string(i + 1) + " in the descriptor has no name";
-        if (!is_valid_kind(plugin->kind))
-            return "plugin '" + std::string(plugin->name) + "' has an unknown kind";
         if (plugin->create == nullptr)
             return "plugin '" + std::string(plugin->name) + "' has no factory function";
-        if (!names.insert(plugin->name).second)
-            return "the module declares plugin '" + std::string(plugin->name) + "' twice";
-        for (std::size_t p = 0; p < plugin->param_count; ++p) {
-            const ParamSpec& spec = plugin->params[p];
-            if (missing(spec.name))
+        if (plugin->param_count > 0 && plugin->params == nullptr)
+            return "plugin '" + std::string(plugin->name) +
+                   "' declares parameters but has no parameter table";
+        for (std::size_t p = 0; p < plugin->param_count; ++p)
+            if (missing(plugin->params[p].name))
                 return "plugin '" + std::string(plugin->name) + "' has a parameter without a name";
-            if (spec.default_value && !param_value_valid(spec.type, spec.default_value))
-                return "plugin '" + std::string(plugin->name) + "': the default of parameter '" +
-                       spec.name + "' is not a valid " + param_type_name(spec.type);
-        }
     }
     return {};
 }
 
 } // namespace
 
-std::string check_not_writable_by_others(const std::filesystem::path& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0)
-        return path.string() + ": cannot stat: " + std::strerror(errno);
-    if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-        const char* what = S_ISDIR(st.st_mode) ? "directory" : "plugin file";
-        return path.string() + ": refusing " + what +
-               " writable by group or others (anyone could replace the code bulletin runs); fix "
-               "with: chmod go-w '" +
-               path.string() + "'";
-    }
-    return {};
-}
-
 std::variant<std::shared_ptr<const LoadedModule>, LoadError>
 load_module(const std::filesystem::path& path) {
-    if (auto unsafe = check_not_writable_by_others(path); !unsafe.empty())
-        return LoadError{path, unsafe};
+    if (auto trust = check_module_trust(path); !trust.problem.empty())
+        return LoadError{path, trust.problem};
 
     boost::dll::shared_library library;
     boost::dll::fs::error_code ec;
@@ -122,12 +92,15 @@ load_module(const std::filesystem::path& path) {
                               "' (different compiler, C++ library or Boost; plugins exchange C++ "
                               "objects with the host, so rebuild the plugin with the toolchain "
                               "the host was built with)");
-    if (auto bad = check_descriptor(*info); !bad.empty()) return fail(path, bad);
+    if (auto bad = check_pointers(*info); !bad.empty()) return fail(path, bad);
+    ModuleDescription description = describe(*info);
+    if (auto bad = check_description(description); !bad.empty()) return fail(path, bad);
 
     auto module = std::make_shared<LoadedModule>();
     module->path = path;
     module->library = std::make_shared<LibraryHandle>(std::move(library));
     module->info = info;
+    module->description = std::move(description);
     return std::shared_ptr<const LoadedModule>(std::move(module));
 }
 

@@ -460,22 +460,17 @@ private:
     }
 
     void check_params(const PluginEntry& entry, const Stage& stage) {
-        const PluginInfo& info = *entry.info;
-        auto spec_of = [&](std::string_view name) -> const ParamSpec* {
-            for (std::size_t i = 0; i < info.param_count; ++i)
-                if (name == info.params[i].name) return &info.params[i];
-            return nullptr;
-        };
+        const PluginDescription& info = *entry.info;
         for (const auto& [name, param] : stage.params) {
-            const ParamSpec* spec = spec_of(name);
+            const ParamDescription* spec = info.param(name);
             if (!spec) {
                 std::string message =
                     "plugin '" + stage.plugin + "' has no parameter '" + name + "'";
                 std::string best;
                 std::size_t best_distance = name.size() / 2 + 2;
-                for (std::size_t i = 0; i < info.param_count; ++i) {
-                    auto d = edit_distance(name, info.params[i].name);
-                    if (d < best_distance) best_distance = d, best = info.params[i].name;
+                for (const auto& candidate : info.params) {
+                    auto d = edit_distance(name, candidate.name);
+                    if (d < best_distance) best_distance = d, best = candidate.name;
                 }
                 if (!best.empty())
                     message += "; did you mean '" + best + "'?";
@@ -493,17 +488,15 @@ private:
             }
             auto site = overrides_of_defaults_.find(stage.id + "." + name);
             if (site != overrides_of_defaults_.end() && spec->default_value &&
-                param.value == spec->default_value && site->second.str() == param.where.str())
+                param.value == *spec->default_value && site->second.str() == param.where.str())
                 warning(param.where, "parameter '" + name +
                                          "' overrides the plugin's default with the same value ('" +
                                          param.value + "'); remove it");
         }
-        for (std::size_t i = 0; i < info.param_count; ++i) {
-            const ParamSpec& spec = info.params[i];
+        for (const auto& spec : info.params)
             if (spec.required && !spec.default_value && !stage.params.count(spec.name))
                 error(stage.where, "plugin '" + stage.plugin + "' needs parameter '" + spec.name +
-                                       "': " + (spec.help ? spec.help : ""));
-        }
+                                       "': " + spec.help);
     }
 
     void error(const SourceLocation& where, std::string message) {

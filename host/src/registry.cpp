@@ -1,11 +1,26 @@
 #include "registry.hpp"
 
-#include <algorithm>
-#include <cstdlib>
-#include <system_error>
+#include "child_process.hpp"
+#include "context.hpp"
+#include "module_trust.hpp"
+#include "scanner.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <system_error>
+
 namespace bulletin::host {
+
+namespace fs = std::filesystem;
 
 std::filesystem::path builtin_plugin_dir() {
     std::error_code ec;
@@ -32,50 +47,231 @@ plugin_search_path(const std::vector<std::filesystem::path>& explicit_dirs) {
     return dirs;
 }
 
-void Registry::add_directory(const std::filesystem::path& dir) {
-    std::error_code ec;
-    if (!std::filesystem::is_directory(dir, ec)) {
-        errors_.push_back({dir, dir.string() + ": plugin directory does not exist"});
-        return;
-    }
-    if (auto unsafe = check_not_writable_by_others(dir); !unsafe.empty()) {
-        errors_.push_back({dir, unsafe});
-        return;
-    }
-    std::vector<std::filesystem::path> files;
-    for (const auto& item : std::filesystem::directory_iterator(dir, ec))
-        if (item.path().extension() == ".so" && item.is_regular_file())
-            files.push_back(item.path());
-    std::sort(files.begin(), files.end()); // deterministic order for duplicate reports
-    for (const auto& file : files)
-        add_module_file(file);
+std::filesystem::path default_registry_cache() {
+    const char* xdg = std::getenv("XDG_CACHE_HOME");
+    if (xdg && *xdg == '/') return fs::path(xdg) / "bulletin" / "registry.bin";
+    const char* home = std::getenv("HOME");
+    if (home && *home == '/') return fs::path(home) / ".cache" / "bulletin" / "registry.bin";
+    return {};
 }
 
-void Registry::add_module_file(const std::filesystem::path& file) {
-    std::error_code ec;
-    auto canonical = std::filesystem::weakly_canonical(file, ec);
-    const auto& key = ec ? file : canonical;
-    for (const auto& existing : modules_)
-        if (existing->path == key) return; // the same file reached through two search dirs
+namespace {
 
-    auto loaded = load_module(key);
-    if (auto* error = std::get_if<LoadError>(&loaded)) {
-        errors_.push_back(std::move(*error));
+std::optional<FileIdentity> identify(const fs::path& file) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0) return std::nullopt;
+    return FileIdentity{
+        static_cast<std::uint64_t>(st.st_size),
+        static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+        static_cast<std::uint64_t>(st.st_ino), static_cast<std::uint64_t>(st.st_dev)};
+}
+
+/// The cache's entries, or none when it is missing, not ours, writable by others, too large
+/// or malformed in any way: it is then rebuilt, never trusted.
+std::vector<description_format::CacheEntry> read_cache(const fs::path& file) {
+    int fd = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return {};
+    Fd owned(fd);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid() ||
+        (st.st_mode & (S_IWGRP | S_IWOTH)) ||
+        static_cast<std::uint64_t>(st.st_size) > description_format::kMaxCacheBytes) {
+        spdlog::debug("plugin registry cache {}: ignored (not a regular file of ours, writable "
+                      "by others, or over {} bytes)",
+                      file.string(), description_format::kMaxCacheBytes);
+        return {};
+    }
+    std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    bytes.resize(done);
+    std::string error;
+    auto entries = description_format::decode_cache(bytes, error);
+    if (!entries) {
+        spdlog::debug("plugin registry cache {}: ignored and rebuilt: {}", file.string(), error);
+        return {};
+    }
+    return std::move(*entries);
+}
+
+void write_cache(const fs::path& file, const std::vector<description_format::CacheEntry>& entries) {
+    std::error_code ec;
+    fs::create_directories(file.parent_path(), ec);
+    if (!ec) fs::permissions(file.parent_path(), fs::perms::owner_all, ec);
+    struct stat st {};
+    if (ec || ::stat(file.parent_path().c_str(), &st) != 0 || st.st_uid != ::geteuid() ||
+        (st.st_mode & (S_IWGRP | S_IWOTH))) {
+        spdlog::debug("plugin registry cache {}: not written (its directory cannot be made "
+                      "private to this user)",
+                      file.string());
         return;
     }
-    auto module = std::get<std::shared_ptr<const LoadedModule>>(std::move(loaded));
-    for (std::size_t i = 0; i < module->info->plugin_count; ++i) {
-        const PluginInfo* info = module->info->plugins[i];
-        auto [it, inserted] = plugins_.try_emplace(info->name, PluginEntry{info, module});
+    try {
+        write_file_atomically(file, description_format::encode_cache(entries), false);
+    } catch (const std::exception& e) {
+        spdlog::debug("plugin registry cache {}: not written: {}", file.string(), e.what());
+    }
+}
+
+} // namespace
+
+struct Registry::State {
+    bool cache_read = false;
+    std::vector<description_format::CacheEntry> cache;
+    std::unique_ptr<Scanner> scanner;
+    std::mutex mutex; // guards `loaded`: plugins may be created from several threads
+    std::map<fs::path, std::shared_ptr<const LoadedModule>> loaded;
+};
+
+Registry::Registry() : Registry(RegistryOptions{}) {}
+Registry::Registry(RegistryOptions options)
+    : options_(std::move(options)), state_(std::make_unique<State>()) {}
+Registry::~Registry() = default;
+Registry::Registry(Registry&&) noexcept = default;
+Registry& Registry::operator=(Registry&&) noexcept = default;
+
+void Registry::add_directories(const std::vector<fs::path>& dirs) {
+    std::vector<fs::path> files;
+    for (const auto& dir : dirs) {
+        std::error_code ec;
+        if (!fs::is_directory(dir, ec)) {
+            errors_.push_back({dir, dir.string() + ": plugin directory does not exist"});
+            continue;
+        }
+        if (auto trust = check_directory_trust(dir); !trust.problem.empty()) {
+            errors_.push_back({dir, trust.problem});
+            continue;
+        }
+        std::vector<fs::path> here;
+        for (const auto& item : fs::directory_iterator(dir, ec))
+            if (item.path().extension() == ".so" && item.is_regular_file(ec))
+                here.push_back(item.path());
+        std::sort(here.begin(), here.end()); // deterministic order for duplicate reports
+        files.insert(files.end(), here.begin(), here.end());
+    }
+    add_files(files);
+}
+
+void Registry::add_module_file(const fs::path& file) {
+    add_files({file});
+}
+
+void Registry::add_files(const std::vector<fs::path>& files) {
+    using description_format::CacheEntry;
+    State& state = *state_;
+    if (!options_.cache_file.empty() && !state.cache_read) {
+        state.cache = read_cache(options_.cache_file);
+        state.cache_read = true;
+    }
+    bool cache_changed = false;
+    std::size_t from_cache = 0, scanned_before = scanned_;
+    for (const auto& file : files) {
+        auto trust = check_module_trust(file);
+        if (!trust.problem.empty()) {
+            errors_.push_back({file, trust.problem});
+            continue;
+        }
+        const fs::path& path = trust.resolved;
+        if (std::any_of(modules_.begin(), modules_.end(),
+                        [&](const auto& m) { return m->path == path; }))
+            continue; // the same file reached through two search dirs
+        auto identity = identify(path);
+        if (!identity) {
+            errors_.push_back({file, file.string() + ": cannot stat: " + std::strerror(errno)});
+            continue;
+        }
+        ScanResult result;
+        auto cached = std::find_if(state.cache.begin(), state.cache.end(),
+                                   [&](const CacheEntry& e) { return e.path == path.string(); });
+        if (cached != state.cache.end() && cached->identity == *identity) {
+            result = cached->result;
+            ++from_cache;
+        } else if (options_.scanner.empty()) {
+            auto loaded = load_module(path);
+            if (auto* error = std::get_if<LoadError>(&loaded)) {
+                result.refusal = error->message;
+            } else {
+                auto module = std::get<std::shared_ptr<const LoadedModule>>(std::move(loaded));
+                result.module = module->description;
+                state.loaded.emplace(path, std::move(module));
+            }
+            ++scanned_;
+        } else {
+            if (!state.scanner)
+                state.scanner =
+                    std::make_unique<Scanner>(options_.scanner, options_.scan_timeout_seconds);
+            auto outcome = state.scanner->scan(path);
+            result = std::move(outcome.result);
+            ++scanned_;
+            if (cached != state.cache.end()) state.cache.erase(cached);
+            if (outcome.cacheable) {
+                state.cache.push_back({path.string(), *identity, result});
+                cache_changed = true;
+            }
+        }
+        if (!result.module) {
+            errors_.push_back({file, result.refusal});
+            continue;
+        }
+        auto module = std::make_shared<ModuleEntry>();
+        module->path = path;
+        module->identity = *identity;
+        module->description = std::move(*result.module);
+        register_module(file, std::move(module));
+    }
+    state.scanner.reset(); // the scanner process ends here, not with the registry
+    if (!options_.cache_file.empty())
+        spdlog::debug("plugin registry: {} modules described from the cache {}, {} by the "
+                      "plugin scanner",
+                      from_cache, options_.cache_file.string(), scanned_ - scanned_before);
+    if (cache_changed) {
+        // The newest entries are at the end; beyond the limit the oldest go.
+        auto limit = description_format::kMaxCacheEntries;
+        if (state.cache.size() > limit)
+            state.cache.erase(state.cache.begin(),
+                              state.cache.begin() +
+                                  static_cast<std::ptrdiff_t>(state.cache.size() - limit));
+        write_cache(options_.cache_file, state.cache);
+    }
+}
+
+void Registry::register_module(const fs::path& file, std::shared_ptr<const ModuleEntry> module) {
+    for (const auto& plugin : module->description.plugins) {
+        auto [it, inserted] = plugins_.try_emplace(plugin.name, PluginEntry{&plugin, module});
         if (!inserted) {
-            errors_.push_back({key, "plugin '" + std::string(info->name) +
-                                        "' is provided by both " +
-                                        it->second.module->path.string() + " and " + key.string() +
-                                        "; remove one of them or change the plugin directories "
-                                        "(the first one is used)"});
+            errors_.push_back({file, "plugin '" + plugin.name + "' is provided by both " +
+                                         it->second.module->path.string() + " and " +
+                                         module->path.string() +
+                                         "; remove one of them or change the plugin directories "
+                                         "(the first one is used)"});
         }
     }
     modules_.push_back(std::move(module));
+}
+
+std::shared_ptr<const LoadedModule> Registry::load(const ModuleEntry& module) const {
+    std::lock_guard lock(state_->mutex);
+    auto& slot = state_->loaded[module.path];
+    if (slot) return slot;
+    const std::string name = module.path.string();
+    if (auto trust = check_module_trust(module.path); !trust.problem.empty())
+        throw std::runtime_error(trust.problem);
+    if (identify(module.path) != module.identity)
+        throw std::runtime_error(name + ": the module file changed since it was described; run "
+                                        "the command again");
+    auto loaded = load_module(module.path);
+    if (auto* error = std::get_if<LoadError>(&loaded)) throw std::runtime_error(error->message);
+    auto result = std::get<std::shared_ptr<const LoadedModule>>(std::move(loaded));
+    if (result->description != module.description)
+        throw std::runtime_error(name + ": the module describes itself differently when loaded "
+                                        "than it did to the plugin scanner; it is not used");
+    slot = result;
+    return result;
 }
 
 const PluginEntry* Registry::find(std::string_view name) const {
@@ -128,26 +324,20 @@ std::vector<std::string>
 Registry::check_params(const PluginEntry& entry,
                        const std::map<std::string, std::string>& values) const {
     std::vector<std::string> problems;
-    const PluginInfo& info = *entry.info;
-    auto find_spec = [&](std::string_view n) -> const ParamSpec* {
-        for (std::size_t i = 0; i < info.param_count; ++i)
-            if (n == info.params[i].name) return &info.params[i];
-        return nullptr;
-    };
+    const PluginDescription& info = *entry.info;
     for (const auto& [name, value] : values) {
-        const ParamSpec* spec = find_spec(name);
+        const ParamDescription* spec = info.param(name);
         if (!spec) {
-            std::string message =
-                "plugin '" + std::string(info.name) + "' has no parameter '" + name + "'";
+            std::string message = "plugin '" + info.name + "' has no parameter '" + name + "'";
             std::optional<std::string> best;
             std::size_t best_distance = name.size() / 2 + 2;
-            for (std::size_t i = 0; i < info.param_count; ++i) {
-                auto d = edit_distance(name, info.params[i].name);
-                if (d < best_distance) best_distance = d, best = info.params[i].name;
+            for (const auto& candidate : info.params) {
+                auto d = edit_distance(name, candidate.name);
+                if (d < best_distance) best_distance = d, best = candidate.name;
             }
             if (best)
                 message += "; did you mean '" + *best + "'?";
-            else if (info.param_count == 0)
+            else if (info.params.empty())
                 message += "; it takes no parameters";
             problems.push_back(message);
         } else if (!param_value_valid(spec->type, value)) {
@@ -156,41 +346,47 @@ Registry::check_params(const PluginEntry& entry,
                                param_type_name(spec->type) + ", not '" + value + "'");
         }
     }
-    for (std::size_t i = 0; i < info.param_count; ++i) {
-        const ParamSpec& spec = info.params[i];
+    for (const auto& spec : info.params)
         if (spec.required && !spec.default_value && !values.count(spec.name))
-            problems.push_back("plugin '" + std::string(info.name) + "' needs parameter '" +
-                               spec.name + "' (" + (spec.help ? spec.help : "") + ")");
-    }
+            problems.push_back("plugin '" + info.name + "' needs parameter '" + spec.name + "' (" +
+                               spec.help + ")");
     return problems;
 }
 
 Params Registry::complete_params(const PluginEntry& entry,
                                  const std::map<std::string, std::string>& values) {
     std::map<std::string, std::string, std::less<>> all(values.begin(), values.end());
-    for (std::size_t i = 0; i < entry.info->param_count; ++i) {
-        const ParamSpec& spec = entry.info->params[i];
-        if (spec.default_value && !all.count(spec.name)) all.emplace(spec.name, spec.default_value);
-    }
+    for (const auto& spec : entry.info->params)
+        if (spec.default_value && !all.count(spec.name))
+            all.emplace(spec.name, *spec.default_value);
     return Params(std::move(all));
 }
 
-std::unique_ptr<Plugin>
+std::pair<std::unique_ptr<Plugin>, std::shared_ptr<const LoadedModule>>
 Registry::create_plugin(const PluginEntry& entry, PluginKind kind,
-                        const std::map<std::string, std::string>& values) const {
-    const PluginInfo& info = *entry.info;
-    if (info.kind != kind)
-        throw std::runtime_error("plugin '" + std::string(info.name) + "' is a " +
-                                 plugin_kind_name(info.kind) + ", not a " + plugin_kind_name(kind));
+                        const std::map<std::string, std::string>& values,
+                        const PluginInfo*& info) const {
+    const PluginDescription& described = *entry.info;
+    if (described.kind != kind)
+        throw std::runtime_error("plugin '" + described.name + "' is a " +
+                                 plugin_kind_name(described.kind) + ", not a " +
+                                 plugin_kind_name(kind));
     if (auto problems = check_params(entry, values); !problems.empty())
         throw std::runtime_error(problems.front());
+    auto module = load(*entry.module);
+    info = nullptr;
+    for (std::size_t i = 0; i < module->info->plugin_count; ++i)
+        if (described.name == module->info->plugins[i]->name) info = module->info->plugins[i];
+    if (!info) // load() compared the descriptions, so this is only a safety net
+        throw std::runtime_error("plugin '" + described.name + "' is not in " +
+                                 module->path.string());
     try {
-        auto object = info.create(complete_params(entry, values));
+        auto object = info->create(complete_params(entry, values));
         if (!object) throw std::runtime_error("its factory returned nothing");
-        return object;
+        return {std::move(object), std::move(module)};
     } catch (const std::exception& e) {
-        throw std::runtime_error("plugin '" + std::string(info.name) + "' (" +
-                                 entry.module->path.string() + ") failed to start: " + e.what());
+        throw std::runtime_error("plugin '" + described.name + "' (" + module->path.string() +
+                                 ") failed to start: " + e.what());
     }
 }
 

@@ -1,7 +1,9 @@
-// The plugin registry: discovers module files, pins the loaded libraries, finds plugins by name,
-// and creates plugin instances from validated parameters.
+// The plugin registry: discovers module files, checks that they are trusted, describes them
+// through the plugin scanner (scanner.hpp) or its cache, finds plugins by name, and loads a
+// module into this process only when a plugin of it is created.
 #pragma once
 
+#include "module_description.hpp"
 #include "module_loader.hpp"
 
 #include <bulletin/module.hpp>
@@ -16,9 +18,16 @@
 
 namespace bulletin::host {
 
+/// A module file as described (by the scanner or the cache), not necessarily loaded.
+struct ModuleEntry {
+    std::filesystem::path path; ///< resolved (realpath)
+    FileIdentity identity;
+    ModuleDescription description;
+};
+
 struct PluginEntry {
-    const PluginInfo* info = nullptr;
-    std::shared_ptr<const LoadedModule> module;
+    const PluginDescription* info = nullptr;
+    std::shared_ptr<const ModuleEntry> module;
 };
 
 /// A plugin object together with the module that made it. Members are destroyed in reverse
@@ -40,16 +49,39 @@ plugin_search_path(const std::vector<std::filesystem::path>& explicit_dirs);
 /// ../lib/bulletin/plugins relative to the running executable (build tree and installed tree).
 std::filesystem::path builtin_plugin_dir();
 
+/// $XDG_CACHE_HOME/bulletin/registry.bin, else ~/.cache/bulletin/registry.bin; empty when
+/// neither variable is set.
+std::filesystem::path default_registry_cache();
+
+struct RegistryOptions {
+    /// The plugin scanner's command line (scanner_argv()). Empty: modules are loaded into this
+    /// process to describe them (tests and tools that load everything anyway).
+    std::vector<std::string> scanner;
+    double scan_timeout_seconds = 10;
+    /// Where descriptions are cached between runs; empty: no cache.
+    std::filesystem::path cache_file;
+};
+
 class Registry {
 public:
-    /// Loads every module file (*.so) in `dir`. Problems (unsafe permissions, bad modules,
-    /// duplicate plugin names) are collected in errors(); good modules are still registered.
-    void add_directory(const std::filesystem::path& dir);
-    /// Loads one module file.
+    Registry();
+    explicit Registry(RegistryOptions options);
+    ~Registry();
+    Registry(Registry&&) noexcept;
+    Registry& operator=(Registry&&) noexcept;
+
+    /// Registers every module file (*.so) in these directories, in order. Problems (untrusted
+    /// files or directories, modules that are refused or crash the scanner, duplicate plugin
+    /// names) are collected in errors(); good modules are still registered.
+    void add_directories(const std::vector<std::filesystem::path>& dirs);
+    void add_directory(const std::filesystem::path& dir) { add_directories({dir}); }
+    /// Registers one module file.
     void add_module_file(const std::filesystem::path& file);
 
-    const std::vector<std::shared_ptr<const LoadedModule>>& modules() const { return modules_; }
+    const std::vector<std::shared_ptr<const ModuleEntry>>& modules() const { return modules_; }
     const std::vector<LoadError>& errors() const { return errors_; }
+    /// Module files described by the scanner (not the cache) so far.
+    std::size_t scanned() const { return scanned_; }
 
     const PluginEntry* find(std::string_view name) const;
     std::vector<const PluginEntry*> plugins() const; ///< sorted by kind, then name
@@ -64,19 +96,32 @@ public:
     static Params complete_params(const PluginEntry& entry,
                                   const std::map<std::string, std::string>& values);
 
-    /// Creates an instance of a plugin of kind T. Throws std::runtime_error naming the plugin
-    /// when it is unknown, of another kind, or its constructor throws.
+    /// Creates an instance of a plugin of kind T, loading its module on first use. Throws
+    /// std::runtime_error naming the plugin when it is unknown, of another kind, its module
+    /// cannot be loaded, or its constructor throws.
     template <class T>
     PluginInstance<T> create(std::string_view name,
                              const std::map<std::string, std::string>& values = {}) const;
 
-private:
-    std::unique_ptr<Plugin> create_plugin(const PluginEntry& entry, PluginKind kind,
-                                          const std::map<std::string, std::string>& values) const;
+    /// The module loaded into this process (once); throws std::runtime_error naming the file
+    /// when it is no longer trusted, has changed since it was described, or fails to load.
+    std::shared_ptr<const LoadedModule> load(const ModuleEntry& module) const;
 
-    std::vector<std::shared_ptr<const LoadedModule>> modules_;
+private:
+    struct State;
+    void add_files(const std::vector<std::filesystem::path>& files);
+    void register_module(const std::filesystem::path& file,
+                         std::shared_ptr<const ModuleEntry> module);
+    std::pair<std::unique_ptr<Plugin>, std::shared_ptr<const LoadedModule>>
+    create_plugin(const PluginEntry& entry, PluginKind kind,
+                  const std::map<std::string, std::string>& values, const PluginInfo*& info) const;
+
+    RegistryOptions options_;
+    std::vector<std::shared_ptr<const ModuleEntry>> modules_;
     std::map<std::string, PluginEntry, std::less<>> plugins_;
     std::vector<LoadError> errors_;
+    std::size_t scanned_ = 0;
+    std::unique_ptr<State> state_; ///< the cache and the loaded modules
 };
 
 template <class T> constexpr PluginKind kind_of();
@@ -98,10 +143,9 @@ PluginInstance<T> Registry::create(std::string_view name,
                                    const std::map<std::string, std::string>& values) const {
     const PluginEntry* entry = find(name);
     if (!entry) throw std::runtime_error("unknown plugin '" + std::string(name) + "'");
-    auto object = create_plugin(*entry, kind_of<T>(), values);
     PluginInstance<T> instance;
-    instance.module = entry->module;
-    instance.info = entry->info;
+    auto [object, module] = create_plugin(*entry, kind_of<T>(), values, instance.info);
+    instance.module = std::move(module);
     // create_plugin checked the kind, so this cast is exact.
     instance.object.reset(static_cast<T*>(object.release()));
     return instance;

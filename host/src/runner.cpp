@@ -272,8 +272,8 @@ std::string PipelineRunner::fingerprint(const PipelineDefinition& pipeline,
         if (!stage.enabled) continue;
         text += plugin_kind_name(stage.kind) + std::string(" ") + stage.plugin;
         if (const PluginEntry* entry = registry.find(stage.plugin)) {
-            const ModuleInfo& m = *entry->module->info;
-            text += std::string(" module ") + m.name + " " + m.version;
+            const ModuleDescription& m = entry->module->description;
+            text += " module " + m.name + " " + m.version;
             // Parameters with defaults filled in: a changed default counts as a change.
             const Params params = Registry::complete_params(*entry, stage.values());
             for (const auto& [name, value] : params.values())

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "batch.hpp"
+#include "child_process.hpp"
 #include "processor.hpp"
 #include "registry.hpp"
 
@@ -22,49 +23,12 @@
 
 namespace bulletin::host {
 
-/// An owned file descriptor.
-class Fd {
-public:
-    Fd() = default;
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() { reset(); }
-    Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    Fd& operator=(Fd&& other) noexcept;
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-    void reset();
-
-private:
-    int fd_ = -1;
-};
-
-/// Runs jobs on a thread of its own that lives as long as this object.
-class SpawnThread {
-public:
-    SpawnThread();
-    ~SpawnThread();
-    SpawnThread(const SpawnThread&) = delete;
-    SpawnThread& operator=(const SpawnThread&) = delete;
-    /// Runs `job` on the thread and waits for it to finish.
-    void run(const std::function<void()>& job);
-
-private:
-    void loop();
-
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    const std::function<void()>* job_ = nullptr;
-    bool quit_ = false;
-    std::thread thread_; // last: starts once the members above exist
-};
-
 /// Runs documents in a `bulletin _worker` child process, one at a time. The child is restarted
 /// after a crash, a time-out or a protocol error.
 class Isolated final : public Processor {
 public:
     Isolated(std::vector<std::string> argv, double timeout_seconds)
-        : argv_(std::move(argv)), timeout_(timeout_seconds) {}
+        : child_(std::move(argv)), timeout_(timeout_seconds) {}
     ~Isolated() override { stop(); }
     Isolated(const Isolated&) = delete;
     Isolated& operator=(const Isolated&) = delete;
@@ -72,23 +36,11 @@ public:
     Result process(const Item& item) override;
 
 private:
-    enum class ReadStatus { Frame, Closed, TimedOut, Broken };
-    using Clock = std::chrono::steady_clock;
-
-    bool start(std::string& error);
-    ReadStatus read_frame(Clock::time_point deadline, std::string& payload, std::string& problem);
-    bool wait_for_exit(Clock::duration patience) const;
-    std::string end_worker(Clock::duration grace, const std::string& when);
+    using Clock = FramedChild::Clock;
     void stop();
 
-    std::vector<std::string> argv_;
+    FramedChild child_;
     double timeout_;
-    // Workers are spawned from here rather than from the calling batch thread: see start().
-    SpawnThread spawner_;
-    pid_t pid_ = -1;
-    Fd to_child_;
-    Fd from_child_;
-    std::string buffer_;
     std::uint64_t last_id_ = 0;
 };
 

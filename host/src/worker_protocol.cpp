@@ -1,5 +1,7 @@
 #include "worker_protocol.hpp"
 
+#include "byte_fields.hpp"
+
 namespace bulletin::host::protocol {
 
 namespace {
@@ -7,15 +9,8 @@ namespace {
 constexpr char kRequestKind = 'Q';
 constexpr char kReplyKind = 'R';
 
-void put_uint(std::string& out, std::uint64_t value, int bytes) {
-    for (int i = 0; i < bytes; ++i)
-        out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
-}
-
-void put_string(std::string& out, std::string_view s) {
-    put_uint(out, s.size(), 4);
-    out.append(s);
-}
+using bytes::put_string;
+using bytes::put_uint;
 
 void put_header(std::string& out, char kind, std::uint64_t id) {
     out.push_back(kind);
@@ -23,26 +18,11 @@ void put_header(std::string& out, char kind, std::uint64_t id) {
     put_uint(out, id, 8);
 }
 
-/// Reads fields off the front of a payload; every read checks what is left.
-class Fields {
+/// The payload reader, with the protocol's header and end checks.
+class Fields : public bytes::Fields {
 public:
-    explicit Fields(std::string_view bytes) : rest_(bytes) {}
+    using bytes::Fields::Fields;
 
-    bool uint(std::uint64_t& value, int bytes) {
-        if (rest_.size() < static_cast<std::size_t>(bytes)) return false;
-        value = 0;
-        for (int i = 0; i < bytes; ++i)
-            value |= std::uint64_t{static_cast<unsigned char>(rest_[i])} << (8 * i);
-        rest_.remove_prefix(static_cast<std::size_t>(bytes));
-        return true;
-    }
-    bool string(std::string& value) {
-        std::uint64_t size = 0;
-        if (!uint(size, 4) || size > rest_.size()) return false;
-        value.assign(rest_.substr(0, size));
-        rest_.remove_prefix(size);
-        return true;
-    }
     bool header(char kind, std::uint64_t& id, std::string& error) {
         std::uint64_t got_kind = 0, version = 0;
         if (!uint(got_kind, 1) || !uint(version, 1)) return fail(error, "truncated header");
@@ -57,16 +37,13 @@ public:
         return true;
     }
     bool at_end(std::string& error) {
-        if (rest_.empty()) return true;
-        return fail(error, std::to_string(rest_.size()) + " bytes after the last field");
+        if (left() == 0) return true;
+        return fail(error, std::to_string(left()) + " bytes after the last field");
     }
     static bool fail(std::string& error, std::string what) {
         error = std::move(what);
         return false;
     }
-
-private:
-    std::string_view rest_;
 };
 
 } // namespace

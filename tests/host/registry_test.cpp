@@ -129,7 +129,7 @@ TEST(Registry, RefusesAPluginDirectoryWritableByGroup) {
     Registry registry;
     registry.add_directory(sub);
     ASSERT_EQ(registry.errors().size(), 1u);
-    EXPECT_NE(registry.errors()[0].message.find("directory writable by group"), std::string::npos);
+    EXPECT_NE(registry.errors()[0].message.find("writable by group or others"), std::string::npos);
     EXPECT_EQ(registry.find("test.lines"), nullptr);
 }
 

@@ -361,7 +361,7 @@ TEST_F(IsolatedBatch, AWorkerWhoseParentIsGoneOrThatGetsGarbageExits) {
     auto orphan = run_command("{ " + bulletin_cmd() + " _worker " + quote(pipeline_) +
                               " --input-root " + quote(input_) + " -o " + quote(output_) +
                               " --parent-pid 1 < /dev/null; echo status=$?; }");
-    EXPECT_NE(orphan.output.find("that started this worker is gone"), std::string::npos)
+    EXPECT_NE(orphan.output.find("that started this process is gone"), std::string::npos)
         << orphan.output;
     EXPECT_NE(orphan.output.find("status=2"), std::string::npos) << orphan.output;
     auto garbage = run_command("{ printf 'relative\\tabsolute\\n' | " + bulletin_cmd() +
