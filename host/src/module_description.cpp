@@ -75,9 +75,6 @@ std::string check_description(const ModuleDescription& module) {
     if (module.abi_version != kAbiVersion)
         return "module ABI version " + std::to_string(module.abi_version) +
                " does not match the host's ABI version " + std::to_string(kAbiVersion);
-    if (module.build_key != kBuildKey)
-        return "module build key '" + module.build_key + "' does not match the host's '" +
-               kBuildKey + "'";
     if (module.name.empty()) return "the module descriptor has no name";
     if (module.version.empty()) return "the module descriptor has no version";
     if (module.plugins.size() > kMaxPluginsPerModule)
@@ -219,7 +216,10 @@ public:
                     !flag(s.required, "required") || !string(s.help, "a parameter help"))
                     return false;
                 s.type = static_cast<ParamType>(type);
-                if (has_default) s.default_value = std::move(default_value);
+                if (has_default)
+                    s.default_value = std::move(default_value);
+                else if (!default_value.empty()) // one encoding per description
+                    return fail("parameter '" + s.name + "' has a default but says it has none");
             }
         }
         if (auto bad = check_description(m); !bad.empty()) return fail(bad);

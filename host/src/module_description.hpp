@@ -50,8 +50,9 @@ struct ModuleDescription {
 /// Copies a descriptor whose pointers have been checked (no null names, a plugin table).
 ModuleDescription describe(const ModuleInfo& info);
 /// Why the host cannot use `module` (an unknown kind or type, a missing or repeated name, a
-/// default that is not of its type, another ABI or build key, a size over the format's
-/// limits); empty when it can.
+/// default that is not of its type, another ABI, a size over the format's limits); empty when
+/// it can. (load_module() checks the build key of a module before it describes it, and a cache
+/// written by another build is ignored as a whole: its header names the build.)
 std::string check_description(const ModuleDescription& module);
 
 /// What identifies one version of a module file: a change of any field means a new scan.

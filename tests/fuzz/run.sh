@@ -4,7 +4,7 @@
 #   tests/fuzz/run.sh HARNESS SECONDS [--smoke] [--binary PATH] [-- EXTRA_LIBFUZZER_ARGS...]
 #
 # HARNESS is one of: text_reader ofd_reader docx_reader html_reader pdf_reader pipeline
-# dates_numerals segmenter worker_protocol. Build first: cmake --preset fuzz && cmake --build --preset fuzz.
+# dates_numerals segmenter worker_protocol registry_cache. Build first: cmake --preset fuzz && cmake --build --preset fuzz.
 #
 # The committed seeds (tests/fuzz/corpus/HARNESS) are read, never written: new inputs go to
 # build-fuzz/fuzz/corpus/HARNESS, crashes to build-fuzz/fuzz/artifacts/HARNESS/. Every file in
