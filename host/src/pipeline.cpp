@@ -275,6 +275,10 @@ public:
                     message += "; did you mean '" + *near + "'?";
                 else
                     message += "; `bulletin plugins` lists the installed plugins";
+                if (!registry_.errors().empty()) // it may be in a module that was refused
+                    message += " (" + std::to_string(registry_.errors().size()) +
+                               " module files or directories were not used: `bulletin plugins` "
+                               "says why)";
                 error(stage.where, message);
                 continue;
             }

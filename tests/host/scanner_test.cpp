@@ -204,6 +204,15 @@ TEST_F(ScannerCli, AModuleThatAbortsWhenLoadedIsListedAsBrokenAndTheOthersStillW
     auto validated = bulletin("ctor-abort", "validate '" + (dir_.path() / "p.xml").string() + "'");
     EXPECT_EQ(validated.exit_code, 0) << validated.output;
     EXPECT_NE(validated.output.find("valid pipeline 'p'"), std::string::npos) << validated.output;
+
+    std::string using_it = kGoodPipeline;
+    using_it.replace(using_it.find("  <exporter"), 0, "  <tagger plugin=\"ctor.abort\"/>\n");
+    auto refused = bulletin("ctor-abort", run_args(using_it));
+    EXPECT_EQ(refused.exit_code, 2) << refused.output;
+    EXPECT_NE(refused.output.find("unknown tagger plugin 'ctor.abort'"), std::string::npos)
+        << refused.output;
+    EXPECT_NE(refused.output.find("were not used: `bulletin plugins` says why"), std::string::npos)
+        << refused.output;
 }
 
 TEST_F(ScannerCli, OnlyTheModulesAPipelineUsesAreLoadedIntoTheCommand) {
