@@ -77,7 +77,7 @@ bool FramedChild::start(std::string& error) {
     posix_spawn_file_actions_adddup2(&actions, child_in.get(), 0);
     posix_spawn_file_actions_adddup2(&actions, child_out.get(), 1);
     // A process group of its own, which end() kills: that takes anything a plugin
-    // started along with the worker.
+    // started along with the child.
     posix_spawnattr_t attributes;
     posix_spawnattr_init(&attributes);
     posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
@@ -88,11 +88,11 @@ bool FramedChild::start(std::string& error) {
     argv.push_back(nullptr);
     pid_t pid = -1;
     int rc = 0;
-    // The worker asks for SIGKILL when its parent dies (PR_SET_PDEATHSIG, run_worker), and
+    // The child asks for SIGKILL when its parent dies (PR_SET_PDEATHSIG, take_channel), and
     // Linux takes the parent to be the *thread* that spawned it. Batch threads return as soon as
-    // the queue is empty, while other documents, and this worker's orderly end (stop(): its
-    // exporters finish), are still to come; so the spawn runs on spawner_, a thread that lives
-    // until this object has reaped its last child.
+    // the queue is empty, while other documents, and a worker's orderly end (Isolated::stop():
+    // its exporters finish), are still to come; so the spawn runs on spawner_, a thread that
+    // lives until this object has reaped its last child.
     spawner_.run(
         [&] { rc = ::posix_spawn(&pid, argv[0], &actions, &attributes, argv.data(), environ); });
     posix_spawnattr_destroy(&attributes);
