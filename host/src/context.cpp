@@ -3,6 +3,8 @@
 #include "logging.hpp"
 #include "temporaries.hpp"
 
+#include <bulletin/paths.hpp>
+
 #include <spdlog/spdlog.h>
 
 #include <fcntl.h>
@@ -18,71 +20,6 @@ namespace bulletin::host {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string issue_text(const Document& doc) {
-    if (!doc.masthead.issue) return "noissue";
-    return std::to_string(doc.masthead.issue->number);
-}
-
-/// Appends a value that comes from the document; it must not add path structure.
-void append_safe(std::string& out, std::string_view value) {
-    if (value == "." || value == "..") {
-        out += '_';
-        return;
-    }
-    for (char c : value)
-        out += c == '/' || c == '\\' || c == '\0' ? '_' : c;
-}
-
-/// `tmpl` with its fields filled in; `output` is what {output} expands to.
-std::string expand_fields(std::string_view tmpl, std::string_view output, const Document& doc,
-                          const fs::path& relative_dir) {
-    std::string out;
-    out.reserve(tmpl.size() + output.size() + 64);
-    std::optional<fs::path> source;
-    auto source_path = [&]() -> const fs::path& {
-        if (!source) source.emplace(doc.source.path);
-        return *source;
-    };
-    for (std::size_t i = 0; i < tmpl.size();) {
-        auto open = tmpl.find('{', i);
-        if (open == std::string_view::npos) {
-            out.append(tmpl.substr(i));
-            break;
-        }
-        out.append(tmpl.substr(i, open - i));
-        auto close = tmpl.find('}', open);
-        if (close == std::string_view::npos)
-            throw Error("output path template '" + std::string(tmpl) + "' has an unclosed '{'");
-        std::string_view key = tmpl.substr(open + 1, close - open - 1);
-        // {output} is absolute, so that a template without it is the only relative case.
-        if (key == "output")
-            out.append(output);
-        else if (key == "dir")
-            out.append(relative_dir.empty() ? "." : relative_dir.native());
-        else if (key == "stem")
-            append_safe(out, source_path().stem().native());
-        else if (key == "name")
-            append_safe(out, source_path().filename().native());
-        else if (key == "ext")
-            append_safe(out, source_path().extension().native());
-        else if (key == "format")
-            append_safe(out, doc.source.format);
-        else if (key == "date")
-            append_safe(out, doc.masthead.date.value_or("nodate"));
-        else if (key == "series")
-            append_safe(out, doc.masthead.series.value_or("noseries"));
-        else if (key == "issue")
-            out += issue_text(doc);
-        else
-            throw Error("output path template '" + std::string(tmpl) + "' uses unknown field {" +
-                        std::string(key) +
-                        "}; known: {output} {dir} {stem} {name} {ext} {format} {date} {series} "
-                        "{issue}");
-        i = close + 1;
-    }
-    return out;
-}
 
 /// The full check: both paths made canonical as far as they exist (symlinks resolved, ".."
 /// applied), then the result must be strictly below the root.
@@ -106,7 +43,8 @@ OutputPathExpander::OutputPathExpander(fs::path output_root) : root_(std::move(o
 fs::path OutputPathExpander::expand(std::string_view tmpl, const Document& document,
                                     const fs::path& relative_dir) {
     if (absolute_root_.empty()) absolute_root_ = fs::absolute(root_).string();
-    std::string expanded = expand_fields(tmpl, absolute_root_, document, relative_dir);
+    std::string expanded = expand_output_template(
+        tmpl, OutputFields{absolute_root_, relative_dir, {}, &document});
     if (auto fast = below_root(expanded)) return std::move(*fast);
     return checked_inside(expanded, root_, tmpl);
 }
