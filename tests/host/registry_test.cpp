@@ -171,7 +171,10 @@ TEST(Registry, KeepsTheLibraryLoadedWhileAPluginObjectLives) {
         tagger = registry.create<bulletin::Tagger>("test.words", {{"label", "w"}, {"words", "b"}});
     } // the registry is gone; the instance must still pin the module
     bulletin::Document doc;
-    doc.articles.push_back({"t", {"abc"}, std::nullopt});
+    bulletin::Article article;
+    article.title = "t";
+    article.paragraphs.push_back({"abc", {}});
+    doc.articles.push_back(std::move(article));
     bulletin::testing::TestContext ctx;
     tagger->tag(doc, ctx); // would crash if the library had been unmapped
     ASSERT_EQ(doc.entities.size(), 1u);
