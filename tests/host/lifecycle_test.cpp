@@ -146,7 +146,7 @@ TEST_F(Lifecycle, ABatchTakesTheFilesItsReadersDeclareUnlessToldOtherwise) {
     write_input("b.md", "TEST\nB\n");
     write_input("c.TXT", "TEST\nC\n");
     ASSERT_EQ(batch().exit_code, 0);
-    EXPECT_EQ(report()["counts"]["inputs"], 2) << "test.lines declares txt";
+    EXPECT_EQ(report()["counts"]["inputs"], 2) << "test.lines declares txt and pdf";
     EXPECT_TRUE(fs::exists(output_ / "c.title"));
     EXPECT_FALSE(fs::exists(output_ / "b.title"));
     fs::remove_all(output_);

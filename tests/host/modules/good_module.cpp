@@ -204,7 +204,7 @@ constexpr bulletin::ParamSpec kCorpusParams[] = {
 } // namespace
 
 BULLETIN_READER(kLines, LinesReader, TEST_PREFIX "lines", "Reads TEST files line by line.",
-                bulletin::kNoParams, "txt", 0);
+                bulletin::kNoParams, "txt pdf", 0);
 BULLETIN_PLUGIN(kTitle, TitleSegmenter, TEST_PREFIX "title", bulletin::PluginKind::Segmenter,
                 "First line title, others paragraphs.", bulletin::kNoParams);
 BULLETIN_PLUGIN(kWords, WordTagger, TEST_PREFIX "words", bulletin::PluginKind::Tagger,
