@@ -98,7 +98,7 @@ TEST(Registry, ReportsDuplicatePluginNamesWithBothFiles) {
     Registry registry;
     registry.add_directory(modules("good"));
     registry.add_directory(modules("duplicate"));
-    ASSERT_EQ(registry.errors().size(), 5u); // every plugin of the module is a duplicate
+    ASSERT_EQ(registry.errors().size(), 8u); // every plugin of the module is a duplicate
     const auto& message = registry.errors().front().message;
     EXPECT_NE(message.find("test_good.so"), std::string::npos) << message;
     EXPECT_NE(message.find("test_duplicate.so"), std::string::npos) << message;
