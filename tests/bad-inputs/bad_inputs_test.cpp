@@ -562,7 +562,7 @@ std::vector<Case> catalogue() {
                  [](const fs::path& dir) {
                      return run_args(dir, "x.txt", " --set text.min_confidence=high");
                  },
-                 2, "parameter 'min_confidence' of plugin 'text' must be an int, not 'high'",
+                 2, "parameter 'min_confidence' of plugin 'text' must be an integer, not 'high'",
                  false});
     // Values that once switched a reader's limit off, or that are outside a choice: refused by
     // the reader's declared range or choices (issue 15 item 8).
