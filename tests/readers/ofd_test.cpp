@@ -304,7 +304,7 @@ TEST(Ofd, TextLimitsBoundWhatSharedPagesProduce) {
     auto chars = read_error("ofd", "many.ofd", bytes, {{"max_chars", "200"}});
     EXPECT_EQ(chars, "many.ofd: the document has more than 200 characters of text (the test "
                      "reader's max_chars limit; a bulletin has far fewer: raise it with --set "
-                     "test.max_chars=N, 0 = no limit, if this really is one document)");
+                     "test.max_chars=N if this really is one document)");
     auto lines = read_error("ofd", "many.ofd", bytes, {{"max_lines", "9"}});
     EXPECT_NE(lines.find("more than 9 lines of text"), std::string::npos) << lines;
     EXPECT_EQ(read_bytes("ofd", "many.ofd", bytes,
