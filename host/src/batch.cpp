@@ -34,6 +34,11 @@ namespace bulletin::host {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
+std::string shard_suffix(const Shard& shard) {
+    if (shard.count <= 1) return {};
+    return "-" + std::to_string(shard.index) + "-of-" + std::to_string(shard.count);
+}
+
 std::optional<Shard> parse_shard(std::string_view text) {
     auto slash = text.find('/');
     if (slash == std::string_view::npos) return std::nullopt;
@@ -149,6 +154,7 @@ private:
         return state_failed_.load() || (options_.cancel && options_.cancel->load());
     }
     int finish();
+    void end_run();
     nlohmann::ordered_json report(const std::string& status) const;
     bool write_report(const std::string& status);
 
@@ -168,6 +174,10 @@ private:
     InFlightJournal::Previous previous_run_; ///< read before this run replaces the journal
     std::unique_ptr<InFlightJournal> journal_;
     std::vector<std::unique_ptr<Processor>> processors_;
+    /// The exporters whose begin_run and end_run this process calls (the documents are
+    /// converted by the processors' own instances).
+    std::unique_ptr<PipelineRunner> lifecycle_;
+    bool run_begun_ = false; ///< begin_run was called: end_run follows
 
     std::vector<Item> items_;
     DiscoveryProblems listing_;
@@ -304,11 +314,18 @@ int BatchRun::create_processors() {
                 // Outputs are made durable in groups before their state is committed.
                 run.sync_outputs = false;
                 run.claims = claims_;
+                run.shard = shard_suffix(options_.shard);
                 // One instance of every plugin per worker thread: no plugin is shared.
                 processors_.push_back(
                     std::make_unique<InProcess>(*load_->pipeline, registry_, run));
             }
         }
+        RunOptions run;
+        run.output_root = options_.output_root;
+        run.cancel = options_.cancel;
+        run.exporters_only = true;
+        run.shard = shard_suffix(options_.shard);
+        lifecycle_ = std::make_unique<PipelineRunner>(*load_->pipeline, registry_, run);
         previous_run_ = InFlightJournal::read(state_file_.string() + ".inflight");
     } catch (const std::exception& e) {
         log_->error("{}", e.what());
@@ -484,6 +501,11 @@ void BatchRun::convert() {
                                                  processors_.size(), pipeline_hash_);
     Progress progress(items_.size(), log_, options_.progress_bar);
     progress.update(0, skipped_ + gave_up_.size(), 0);
+    for (const auto& error : lifecycle_->begin_run()) {
+        log_->error("{}", error);
+        ++failed_;
+    }
+    run_begun_ = true;
     // In-process conversions run plugins in this process: a crash handler names the document.
     std::optional<CrashMarker> crash_marker;
     if (!options_.isolate) crash_marker.emplace();
@@ -540,6 +562,11 @@ void BatchRun::convert_one(std::size_t slot, const Planned& planned, bool alone,
     record.finished_at = now_iso();
     record.attempts = planned.attempts + 1;
     record.crashes = planned.crashes;
+    if (result.ok) {
+        auto& records = record.records.emplace();
+        for (auto& r : result.records)
+            records.emplace_back(std::move(r.stage), std::move(r.record));
+    }
 
     std::lock_guard guard(mutex_);
     pending_.push_back(std::move(record)); // saved once its outputs are durable
@@ -649,17 +676,48 @@ bool BatchRun::write_report(const std::string& status) {
     }
 }
 
+namespace {
+
+/// The records of the run's inputs as the state holds them: those converted now and those
+/// skipped as up to date; inputs that are gone, filtered out or in another shard are left out.
+class StateRecordSource final : public RecordSource {
+public:
+    StateRecordSource(const StateStore& state, const std::vector<Item>& items) : state_(state) {
+        for (const auto& item : items)
+            present_.insert(item.relative);
+    }
+    void for_each(const std::string& stage, const Records::Visitor& visit) const override {
+        state_.for_each_record(stage, [&](std::string_view input, std::string_view record) {
+            if (present_.contains(std::string(input))) visit(input, record);
+        });
+    }
+
+private:
+    const StateStore& state_;
+    std::unordered_set<std::string> present_;
+};
+
+} // namespace
+
+void BatchRun::end_run() {
+    try {
+        StateRecordSource records(*state_, items_);
+        for (const auto& error : lifecycle_->end_run(records)) {
+            log_->error("{}", error);
+            ++failed_;
+        }
+    } catch (const std::exception& e) { // reading the records
+        state_failed(e.what());
+    }
+}
+
 int BatchRun::finish() {
     {
         std::lock_guard guard(mutex_);
         commit_pending();
     }
-    for (auto& p : processors_)
-        for (const auto& error : p->finish()) {
-            log_->error("{}", error);
-            ++failed_;
-        }
     processors_.clear(); // worker processes end before the journal goes
+    if (run_begun_ && !state_failed_.load()) end_run();
     if (journal_ && !state_failed_.load()) journal_->finish();
 
     const bool interrupted = options_.cancel && options_.cancel->load();

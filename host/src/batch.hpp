@@ -30,6 +30,8 @@ struct Shard {
     int index = 1; ///< 1-based
     int count = 1;
 };
+/// What {shard} expands to in output paths: "" for one shard, "-K-of-N" otherwise.
+std::string shard_suffix(const Shard& shard);
 /// Parses "K/N" with 1 <= K <= N.
 std::optional<Shard> parse_shard(std::string_view text);
 /// True when `relative_path` belongs to `shard`: a stable FNV-1a hash of the path without its

@@ -93,7 +93,7 @@ int show_plugin(const Registry& registry, const std::string& name) {
     std::cout << "Plugin:       " << p.name << "\n"
               << "Kind:         " << plugin_kind_name(p.kind) << "\n"
               << "Description:  " << (p.description ? p.description : "") << "\n"
-              << "Thread-safe:  " << ((p.flags & kThreadSafe) ? "yes" : "no") << "\n"
+
               << "Module:       " << m.name << " " << m.version << " ("
               << (m.license ? m.license : "no license") << ")"
               << (m.description ? std::string(" - ") + m.description : "") << "\n"
@@ -179,6 +179,11 @@ int run_pipeline(const Registry& registry, const std::string& pipeline_file,
     }
 
     std::size_t converted = 0, failed = 0;
+    for (const auto& error : runner->begin_run()) {
+        std::cerr << "bulletin: " << log_safe(error) << "\n";
+        return 1;
+    }
+    MemoryRecords records;
     for (const auto& input : inputs) {
         if (g_cancel.load()) break;
         auto outcome = runner->process(input);
@@ -187,6 +192,7 @@ int run_pipeline(const Registry& registry, const std::string& pipeline_file,
                 spdlog::warn("{}: {}: {}", input, d.plugin, d.message);
         if (outcome.ok) {
             ++converted;
+            records.add(outcome);
             for (const auto& out : outcome.outputs)
                 std::cout << log_safe(input) << " -> " << log_safe(out.string()) << "\n";
             if (outcome.outputs.empty())
@@ -196,7 +202,7 @@ int run_pipeline(const Registry& registry, const std::string& pipeline_file,
             std::cerr << "bulletin: " << log_safe(outcome.error) << "\n";
         }
     }
-    for (const auto& error : runner->finish()) {
+    for (const auto& error : runner->end_run(records)) {
         std::cerr << "bulletin: " << log_safe(error) << "\n";
         ++failed;
     }
@@ -362,6 +368,7 @@ int run_cli(int argc, char** argv) {
         ->check(whole_number_of_bytes);
     worker->add_option("--parent-pid", worker_options.parent_pid)->required();
     worker->add_option("--state", worker_options.state_file);
+    worker->add_option("--shard-suffix", worker_options.shard);
 
     auto* plugins = app.add_subcommand("plugins", "List modules and plugins, or show one plugin");
     std::string plugin_name;

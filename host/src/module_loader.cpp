@@ -53,13 +53,16 @@ std::string check_descriptor(const ModuleInfo& info) {
             return "plugin '" + std::string(plugin->name) + "' has no factory function";
         if (!names.insert(plugin->name).second)
             return "the module declares plugin '" + std::string(plugin->name) + "' twice";
+        if (plugin->param_count > 0 && plugin->params == nullptr)
+            return "plugin '" + std::string(plugin->name) +
+                   "' declares parameters but has no parameter table";
         for (std::size_t p = 0; p < plugin->param_count; ++p) {
             const ParamSpec& spec = plugin->params[p];
-            if (missing(spec.name))
-                return "plugin '" + std::string(plugin->name) + "' has a parameter without a name";
-            if (spec.default_value && !param_value_valid(spec.type, spec.default_value))
-                return "plugin '" + std::string(plugin->name) + "': the default of parameter '" +
-                       spec.name + "' is not a valid " + param_type_name(spec.type);
+            if (auto problem = check_param_spec(spec))
+                return "plugin '" + std::string(plugin->name) + "': parameter " +
+                       (missing(spec.name) ? "#" + std::to_string(p + 1)
+                                           : "'" + std::string(spec.name) + "'") +
+                       " " + *problem;
         }
     }
     return {};

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <system_error>
 #include <unistd.h>
 
 namespace bulletin::host {
+
+namespace fs = std::filesystem;
 
 std::filesystem::path builtin_plugin_dir() {
     std::error_code ec;
@@ -66,7 +69,10 @@ void Registry::add_module_file(const std::filesystem::path& file) {
     auto module = std::get<std::shared_ptr<const LoadedModule>>(std::move(loaded));
     for (std::size_t i = 0; i < module->info->plugin_count; ++i) {
         const PluginInfo* info = module->info->plugins[i];
-        auto [it, inserted] = plugins_.try_emplace(info->name, PluginEntry{info, module});
+        auto data = module->path.parent_path() / "data" / module->path.stem();
+        std::error_code data_error;
+        if (!fs::is_directory(data, data_error)) data.clear();
+        auto [it, inserted] = plugins_.try_emplace(info->name, PluginEntry{info, module, data});
         if (!inserted) {
             errors_.push_back({key, "plugin '" + std::string(info->name) +
                                         "' is provided by both " +
@@ -124,38 +130,44 @@ std::optional<std::string> Registry::nearest(std::string_view name,
     return best;
 }
 
+const ParamSpec* find_param(const PluginInfo& info, std::string_view name) {
+    for (std::size_t i = 0; i < info.param_count; ++i)
+        if (name == info.params[i].name) return &info.params[i];
+    return nullptr;
+}
+
+std::optional<std::string> param_problem(const PluginInfo& info, const std::string& name,
+                                         const std::string& value) {
+    const ParamSpec* spec = find_param(info, name);
+    if (!spec) {
+        std::string message =
+            "plugin '" + std::string(info.name) + "' has no parameter '" + name + "'";
+        std::optional<std::string> best;
+        std::size_t best_distance = name.size() / 2 + 2;
+        for (std::size_t i = 0; i < info.param_count; ++i) {
+            auto d = edit_distance(name, info.params[i].name);
+            if (d < best_distance) best_distance = d, best = info.params[i].name;
+        }
+        if (best)
+            message += "; did you mean '" + *best + "'?";
+        else if (info.param_count == 0)
+            message += "; it takes no parameters";
+        else
+            message += "; `bulletin plugins " + std::string(info.name) + "` lists its parameters";
+        return message;
+    }
+    if (auto problem = check_param_value(*spec, value))
+        return "parameter '" + name + "' of plugin '" + info.name + "' " + *problem;
+    return std::nullopt;
+}
+
 std::vector<std::string>
 Registry::check_params(const PluginEntry& entry,
                        const std::map<std::string, std::string>& values) const {
     std::vector<std::string> problems;
     const PluginInfo& info = *entry.info;
-    auto find_spec = [&](std::string_view n) -> const ParamSpec* {
-        for (std::size_t i = 0; i < info.param_count; ++i)
-            if (n == info.params[i].name) return &info.params[i];
-        return nullptr;
-    };
-    for (const auto& [name, value] : values) {
-        const ParamSpec* spec = find_spec(name);
-        if (!spec) {
-            std::string message =
-                "plugin '" + std::string(info.name) + "' has no parameter '" + name + "'";
-            std::optional<std::string> best;
-            std::size_t best_distance = name.size() / 2 + 2;
-            for (std::size_t i = 0; i < info.param_count; ++i) {
-                auto d = edit_distance(name, info.params[i].name);
-                if (d < best_distance) best_distance = d, best = info.params[i].name;
-            }
-            if (best)
-                message += "; did you mean '" + *best + "'?";
-            else if (info.param_count == 0)
-                message += "; it takes no parameters";
-            problems.push_back(message);
-        } else if (!param_value_valid(spec->type, value)) {
-            problems.push_back("parameter '" + name + "' of plugin '" + info.name + "' must be " +
-                               (spec->type == ParamType::Int ? "an " : "a ") +
-                               param_type_name(spec->type) + ", not '" + value + "'");
-        }
-    }
+    for (const auto& [name, value] : values)
+        if (auto problem = param_problem(info, name, value)) problems.push_back(*problem);
     for (std::size_t i = 0; i < info.param_count; ++i) {
         const ParamSpec& spec = info.params[i];
         if (spec.required && !spec.default_value && !values.count(spec.name))
@@ -172,7 +184,7 @@ Params Registry::complete_params(const PluginEntry& entry,
         const ParamSpec& spec = entry.info->params[i];
         if (spec.default_value && !all.count(spec.name)) all.emplace(spec.name, spec.default_value);
     }
-    return Params(std::move(all));
+    return Params(std::move(all), entry.data_dir);
 }
 
 std::unique_ptr<Plugin>

@@ -19,6 +19,9 @@ namespace bulletin::host {
 struct PluginEntry {
     const PluginInfo* info = nullptr;
     std::shared_ptr<const LoadedModule> module;
+    /// DIR/data/STEM/ beside the module DIR/STEM.so when it exists (bulletin_add_plugin DATA):
+    /// Params::data_dir().
+    std::filesystem::path data_dir;
 };
 
 /// A plugin object together with the module that made it. Members are destroyed in reverse
@@ -31,6 +34,15 @@ template <class T> struct PluginInstance {
     T* operator->() const { return object.get(); }
     T& operator*() const { return *object; }
 };
+
+/// The spec of parameter `name` of `info`, or nullptr.
+const ParamSpec* find_param(const PluginInfo& info, std::string_view name);
+
+/// The one check of a parameter a pipeline, `--set`, `validate` and plugin creation use: what is
+/// wrong with `name`=`value` for `info` (an unknown name, with the nearest known one; a value
+/// outside its type, choices or range: check_param_value), or nullopt.
+std::optional<std::string> param_problem(const PluginInfo& info, const std::string& name,
+                                         const std::string& value);
 
 /// Where plugin modules are looked for, in order: --plugin-dir values, BULLETIN_PLUGIN_PATH
 /// (colon-separated), then the built-in directory next to the executable.
@@ -57,8 +69,8 @@ public:
     std::optional<std::string> nearest(std::string_view name,
                                        std::optional<PluginKind> kind = {}) const;
 
-    /// Checks `values` against the plugin's parameter table and fills in defaults. Returns one
-    /// message per problem (unknown name, wrong type, missing required value).
+    /// Checks `values` against the plugin's parameter table (param_problem, then required
+    /// values). Returns one message per problem.
     std::vector<std::string> check_params(const PluginEntry& entry,
                                           const std::map<std::string, std::string>& values) const;
     static Params complete_params(const PluginEntry& entry,
@@ -78,6 +90,21 @@ private:
     std::map<std::string, PluginEntry, std::less<>> plugins_;
     std::vector<LoadError> errors_;
 };
+
+/// "Reader", "Segmenter", ...: the SDK class of a kind.
+constexpr const char* kind_class_name(PluginKind kind) {
+    switch (kind) {
+    case PluginKind::Reader:
+        return "Reader";
+    case PluginKind::Segmenter:
+        return "Segmenter";
+    case PluginKind::Tagger:
+        return "Tagger";
+    case PluginKind::Exporter:
+        return "Exporter";
+    }
+    return "Plugin";
+}
 
 template <class T> constexpr PluginKind kind_of();
 template <> constexpr PluginKind kind_of<Reader>() {
@@ -102,8 +129,17 @@ PluginInstance<T> Registry::create(std::string_view name,
     PluginInstance<T> instance;
     instance.module = entry->module;
     instance.info = entry->info;
-    // create_plugin checked the kind, so this cast is exact.
-    instance.object.reset(static_cast<T*>(object.release()));
+    // The declared kind was checked; the class is checked too, for a module whose declaration
+    // bypassed BULLETIN_PLUGIN's compile-time check.
+    T* typed = dynamic_cast<T*>(object.get());
+    if (!typed)
+        throw std::runtime_error(
+            "plugin '" + std::string(entry->info->name) + "' (" + entry->module->path.string() +
+            ") is declared a " + plugin_kind_name(entry->info->kind) +
+            " but its class does not implement bulletin::" + kind_class_name(kind_of<T>()) +
+            "; declare it with the kind of the class it derives from");
+    object.release();
+    instance.object.reset(typed);
     return instance;
 }
 
