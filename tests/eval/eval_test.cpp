@@ -86,7 +86,7 @@ TEST(Score, APerfectDocumentScoresOneEverywhere) {
 
 TEST(Score, ComparesAfterNfkcWithoutSpacesAndExplainsDifferences) {
     auto doc = perfect();
-    doc.articles[0].paragraphs[1] = "第二段落";
+    doc.articles[0].paragraphs[1].text = "第二段落";
     doc.articles.pop_back();
     doc.masthead.date = "2024-03-09";
     doc.entities[0].attributes["position"] = "副主任";

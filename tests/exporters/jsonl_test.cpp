@@ -18,7 +18,7 @@ TEST(Jsonl, OneLinePerArticleWithMastheadRepeated) {
     TempDir dir;
     TestContext ctx(dir.path());
     exporter->write(doc, ctx);
-    exporter->finish(ctx);
+    exporter->end_run(TestRecords{}, ctx);
 
     auto path = dir.path() / "yueyang-daibiao-2023-12.jsonl";
     std::istringstream in(read_file(path));

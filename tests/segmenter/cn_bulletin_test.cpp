@@ -140,8 +140,9 @@ TEST(CnBulletinMasthead, IssueNumberInBodyTextIsNotTheIssue) {
     EXPECT_EQ(doc.masthead.issue->number, 7);
     ASSERT_EQ(doc.articles.size(), 1u);
     ASSERT_EQ(doc.articles[0].paragraphs.size(), 1u);
-    EXPECT_EQ(doc.articles[0].paragraphs[0].rfind("第15期《民声报》刊登了", 0), 0u);
-    EXPECT_NE(doc.articles[0].paragraphs[0].find("第15期《民声报》还报道了"), std::string::npos);
+    EXPECT_EQ(doc.articles[0].paragraphs[0].text.rfind("第15期《民声报》刊登了", 0), 0u);
+    EXPECT_NE(doc.articles[0].paragraphs[0].text.find("第15期《民声报》还报道了"),
+              std::string::npos);
 }
 
 // --- titles and paragraphs ----------------------------------------------------------------------
@@ -168,7 +169,7 @@ TEST(CnBulletinArticles, ReflowAcrossPageBreakWithoutSpaces) {
     auto doc = segment(std::string(kMasthead) + "标题在这里出现了一次\n" + first + after_break);
     ASSERT_EQ(doc.articles.size(), 1u);
     ASSERT_EQ(doc.articles[0].paragraphs.size(), 1u);
-    EXPECT_EQ(doc.articles[0].paragraphs[0],
+    EXPECT_EQ(doc.articles[0].paragraphs[0].text,
               han(23) + "，" + han(25, 1) + han(25, 2) + han(6, 3) + "。");
 }
 
@@ -192,7 +193,7 @@ TEST(CnBulletinArticles, LineThatLooksLikeATitleInsideAParagraph) {
     auto doc = segment(text);
     ASSERT_EQ(doc.articles.size(), 1u);
     ASSERT_EQ(doc.articles[0].paragraphs.size(), 2u);
-    EXPECT_NE(doc.articles[0].paragraphs[0].find("市人大常委会调研城市更新立法工作"),
+    EXPECT_NE(doc.articles[0].paragraphs[0].text.find("市人大常委会调研城市更新立法工作"),
               std::string::npos);
 }
 
@@ -204,7 +205,7 @@ TEST(CnBulletinArticles, ParagraphEndingExactlyAtTheLineWidth) {
     auto doc = segment(std::string(kMasthead) + "标题在这里出现了一次\n" + first + second + first);
     ASSERT_EQ(doc.articles.size(), 1u);
     ASSERT_EQ(doc.articles[0].paragraphs.size(), 3u);
-    EXPECT_EQ(doc.articles[0].paragraphs[0], han(23) + "，" + han(24, 1) + "。");
+    EXPECT_EQ(doc.articles[0].paragraphs[0].text, han(23) + "，" + han(24, 1) + "。");
 }
 
 TEST(CnBulletinArticles, FullFirstLineEndingASentenceContinues) {
@@ -214,7 +215,8 @@ TEST(CnBulletinArticles, FullFirstLineEndingASentenceContinues) {
     auto doc = segment(text);
     ASSERT_EQ(doc.articles.size(), 1u);
     ASSERT_EQ(doc.articles[0].paragraphs.size(), 2u);
-    EXPECT_EQ(doc.articles[0].paragraphs[0], han(22) + "。" + han(24, 1) + "，" + han(7, 2) + "。");
+    EXPECT_EQ(doc.articles[0].paragraphs[0].text,
+              han(22) + "。" + han(24, 1) + "，" + han(7, 2) + "。");
 }
 
 TEST(CnBulletinArticles, SecondArticleWithoutBylineBetween) {
@@ -265,7 +267,7 @@ TEST(CnBulletinBylines, GluedToTheLastParagraph) {
                        "第二篇文章的标题也在这里\n" + paragraph(2, 7, 3));
     ASSERT_EQ(doc.articles.size(), 2u);
     ASSERT_EQ(doc.articles[0].paragraphs.size(), 1u);
-    EXPECT_EQ(doc.articles[0].paragraphs[0], han(23) + "，" + han(12, 1) + "。");
+    EXPECT_EQ(doc.articles[0].paragraphs[0].text, han(23) + "，" + han(12, 1) + "。");
     ASSERT_TRUE(doc.articles[0].byline);
     EXPECT_EQ(doc.articles[0].byline->department.value_or(""), "华容县人大常委会");
     EXPECT_EQ(doc.articles[0].byline->authors, std::vector<std::string>{"陈晓燕"});
@@ -277,7 +279,7 @@ TEST(CnBulletinBylines, BracketsThatAreNotABylineStayText) {
     ASSERT_EQ(doc.articles.size(), 1u);
     EXPECT_FALSE(doc.articles[0].byline);
     ASSERT_EQ(doc.articles[0].paragraphs.size(), 2u);
-    EXPECT_EQ(doc.articles[0].paragraphs[1], "（此件可公开发布）");
+    EXPECT_EQ(doc.articles[0].paragraphs[1].text, "（此件可公开发布）");
 }
 
 // --- distribution -------------------------------------------------------------------------------
@@ -343,7 +345,7 @@ TEST(CnBulletinNotArticles, MarkingTableOfContentsAndRunningHeader) {
     EXPECT_EQ(doc.articles[0].title,
               "让每一件代表建议落地有声——省人大常委会开展代表建议办理“回头看”");
     ASSERT_EQ(doc.articles[0].paragraphs.size(), 1u);
-    EXPECT_EQ(doc.articles[0].paragraphs[0], han(23) + "，" + han(25, 1) + han(8, 2) + "。");
+    EXPECT_EQ(doc.articles[0].paragraphs[0].text, han(23) + "，" + han(25, 1) + han(8, 2) + "。");
     EXPECT_EQ(doc.articles[1].title, "湖州市人大常委会开展执法检查");
     ASSERT_EQ(doc.diagnostics.size(), 1u); // the running header, reported as dropped
     EXPECT_EQ(doc.diagnostics[0].severity, bulletin::Severity::Info);
@@ -356,7 +358,7 @@ TEST(CnBulletinNotArticles, PageNumbersFromAnyReader) {
     auto doc = segment(text);
     ASSERT_EQ(doc.articles.size(), 1u);
     ASSERT_EQ(doc.articles[0].paragraphs.size(), 1u);
-    EXPECT_EQ(doc.articles[0].paragraphs[0], han(23) + "，" + han(25, 1) + han(6, 2) + "。");
+    EXPECT_EQ(doc.articles[0].paragraphs[0].text, han(23) + "，" + han(25, 1) + han(6, 2) + "。");
 }
 
 TEST(CnBulletinDiagnostics, TextWithoutATitleIsKeptAndReported) {
@@ -387,7 +389,7 @@ TEST(CnBulletinLayout, ReaderParagraphEndsAndLargerFontTitles) {
     ASSERT_EQ(out.articles.size(), 2u);
     EXPECT_EQ(out.articles[1].title, "第二篇");
     ASSERT_EQ(out.articles[0].paragraphs.size(), 2u);
-    EXPECT_EQ(out.articles[0].paragraphs[0], han(25) + "。");
+    EXPECT_EQ(out.articles[0].paragraphs[0].text, han(25) + "。");
 }
 
 TEST(CnBulletinLayout, CentredTitleAndLayoutIndent) {
@@ -434,7 +436,7 @@ TEST(CnBulletinParameters, CustomSubheadingPatternRunsThroughIcu) {
                        han(25, 1) + "\n" + "（第一部分）总体情况\n" + paragraph(2, 9, 4);
     auto plain = segment(text);
     ASSERT_EQ(plain.articles.size(), 1u);
-    EXPECT_NE(plain.articles[0].paragraphs[0].find("（第一部分）"), std::string::npos);
+    EXPECT_NE(plain.articles[0].paragraphs[0].text.find("（第一部分）"), std::string::npos);
     auto doc = segment(text, {{"subheading_pattern", "\\(第[一二三四五六七八九十]+部分\\)"}});
     ASSERT_EQ(doc.articles.size(), 1u);
     const auto& p = doc.articles[0].paragraphs;
