@@ -2,6 +2,8 @@
 // configuration error (see docs/operations.md).
 #include "cli.hpp"
 
+#include "describe.hpp"
+
 #include "batch.hpp"
 #include "eval.hpp"
 #include "logging.hpp"
@@ -88,30 +90,7 @@ int show_plugin(const Registry& registry, const std::string& name) {
         std::cerr << "\n";
         return 2;
     }
-    const PluginInfo& p = *entry->info;
-    const ModuleInfo& m = *entry->module->info;
-    std::cout << "Plugin:       " << p.name << "\n"
-              << "Kind:         " << plugin_kind_name(p.kind) << "\n"
-              << "Description:  " << (p.description ? p.description : "") << "\n"
-
-              << "Module:       " << m.name << " " << m.version << " ("
-              << (m.license ? m.license : "no license") << ")"
-              << (m.description ? std::string(" - ") + m.description : "") << "\n"
-              << "File:         " << entry->module->path.string() << "\n"
-              << "SDK:          " << (m.sdk_version ? m.sdk_version : "?") << ", ABI "
-              << m.abi_version << "\n\n";
-    if (p.param_count == 0) {
-        std::cout << "Parameters:   none\n";
-        return 0;
-    }
-    std::cout << "Parameters:\n";
-    for (std::size_t i = 0; i < p.param_count; ++i) {
-        const ParamSpec& s = p.params[i];
-        std::cout << "  " << s.name << "  (" << param_type_name(s.type);
-        if (s.required && !s.default_value) std::cout << ", required";
-        if (s.default_value) std::cout << ", default \"" << s.default_value << "\"";
-        std::cout << ")\n      " << (s.help ? s.help : "") << "\n";
-    }
+    print_plugin(std::cout, *entry);
     return 0;
 }
 
@@ -373,6 +352,10 @@ int run_cli(int argc, char** argv) {
     auto* plugins = app.add_subcommand("plugins", "List modules and plugins, or show one plugin");
     std::string plugin_name;
     plugins->add_option("name", plugin_name, "Show this plugin's kind, module and parameters");
+    bool plugins_json = false;
+    plugins->add_flag("--json", plugins_json,
+                      "Every module and plugin with its parameters as JSON "
+                      "(docs/schema/plugins.schema.json)");
 
     try {
         app.parse(argc, argv);
@@ -405,6 +388,12 @@ int run_cli(int argc, char** argv) {
         if (*run)
             return run_pipeline(registry, pipeline_file, inputs, output, sets, max_input_bytes);
         if (*validate) return validate_pipeline(registry, validate_file, validate_sets);
+        if (*plugins && plugins_json) {
+            std::cout << describe_registry(registry).dump(2, ' ', false,
+                                                          nlohmann::json::error_handler_t::replace)
+                      << "\n";
+            return registry.errors().empty() ? 0 : 1;
+        }
         if (*plugins)
             return plugin_name.empty() ? list_plugins(registry)
                                        : show_plugin(registry, plugin_name);
