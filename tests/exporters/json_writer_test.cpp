@@ -114,13 +114,13 @@ std::string reference_jsonl(const Document& doc) {
         const auto& article = doc.articles[i];
         std::string text;
         for (const auto& p : article.paragraphs)
-            text += (text.empty() ? "" : "\n") + p;
+            text += (text.empty() ? "" : "\n") + p.text;
         json by_type = {{"person", json::array()},
                         {"place", json::array()},
                         {"date", json::array()},
                         {"organization", json::array()}};
         for (const auto& e : doc.entities) {
-            if (e.article != static_cast<int>(i)) continue;
+            if (bulletin::bulletin1_article(e) != static_cast<int>(i)) continue;
             auto& values = by_type[e.type];
             if (values.is_null()) values = json::array();
             const auto& value = e.value.empty() ? e.text : e.value;

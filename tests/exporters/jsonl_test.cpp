@@ -69,11 +69,4 @@ TEST(Jsonl, TrickyTextStaysOneLinePerArticle) {
     EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2);
 }
 
-TEST(Jsonl, PathOutsideOutputRootIsRefused) {
-    auto exporter = load<bulletin::Exporter>("jsonl", {{"path", "{output}/../{stem}.jsonl"}});
-    TempDir dir;
-    TestContext ctx(dir.path() / "out");
-    EXPECT_THROW(exporter->write(make_tricky_document(), ctx), bulletin::Error);
-}
-
 } // namespace

@@ -42,6 +42,14 @@ Document lines_doc(std::string_view text) {
     return doc;
 }
 
+/// The texts of an article's paragraphs.
+std::vector<std::string> texts(const bulletin::Article& article) {
+    std::vector<std::string> out;
+    for (const auto& p : article.paragraphs)
+        out.push_back(p.text);
+    return out;
+}
+
 Document segment(Document doc, const std::map<std::string, std::string>& params = {}) {
     auto segmenter = bulletin::testing::load<bulletin::Segmenter>("cn.bulletin", params);
     bulletin::testing::TestContext ctx;
@@ -180,8 +188,8 @@ TEST(CnBulletinArticles, NumberedSubheadingsStayInTheArticle) {
     ASSERT_EQ(doc.articles.size(), 1u);
     const auto& p = doc.articles[0].paragraphs;
     ASSERT_EQ(p.size(), 5u);
-    EXPECT_EQ(p[1], "一、主要做法");
-    EXPECT_EQ(p[3], "（二）下一步打算");
+    EXPECT_EQ(p[1].text, "一、主要做法");
+    EXPECT_EQ(p[3].text, "（二）下一步打算");
 }
 
 TEST(CnBulletinArticles, LineThatLooksLikeATitleInsideAParagraph) {
@@ -416,8 +424,7 @@ TEST(CnBulletinLayout, DocxLinesContinueUntilMarked) {
     doc.pages[0].lines[5].ends_paragraph = false; // a soft line break inside a paragraph
     auto out = segment(std::move(doc));
     ASSERT_EQ(out.articles.size(), 1u);
-    EXPECT_EQ(out.articles[0].paragraphs,
-              (std::vector<std::string>{"短行也是同一段。", "另一段。"}));
+    EXPECT_EQ(texts(out.articles[0]), (std::vector<std::string>{"短行也是同一段。", "另一段。"}));
 }
 
 TEST(CnBulletinParameters, OverrideForAnotherSeries) {
@@ -441,8 +448,8 @@ TEST(CnBulletinParameters, CustomSubheadingPatternRunsThroughIcu) {
     ASSERT_EQ(doc.articles.size(), 1u);
     const auto& p = doc.articles[0].paragraphs;
     ASSERT_EQ(p.size(), 3u);
-    EXPECT_EQ(p[0], han(23) + "，" + han(25, 1));
-    EXPECT_EQ(p[1], "（第一部分）总体情况");
+    EXPECT_EQ(p[0].text, han(23) + "，" + han(25, 1));
+    EXPECT_EQ(p[1].text, "（第一部分）总体情况");
 }
 
 TEST(CnBulletinArticles, TextKeptAsWrittenAroundWhiteSpaceAndBadBytes) {
@@ -454,7 +461,7 @@ TEST(CnBulletinArticles, TextKeptAsWrittenAroundWhiteSpaceAndBadBytes) {
     auto doc = segment(text);
     ASSERT_EQ(doc.articles.size(), 1u);
     EXPECT_EQ(
-        doc.articles[0].paragraphs,
+        texts(doc.articles[0]),
         (std::vector<std::string>{han(23) + "，" + han(24, 1) + "\xEF\xBF\xBD" + han(6, 2) + "。",
                                   han(20, 3) + "ABC DEF" + han(23, 4) + han(5, 5) + "。"}));
 }

@@ -15,7 +15,7 @@ std::vector<std::string> dates_in(const std::string& paragraph,
     run_tagger("cn.dates", doc);
     std::vector<std::string> out; // the paragraph's dates, not the masthead's
     for (const auto& e : doc.entities)
-        if (e.article == 0) out.push_back(e.value);
+        if (e.place != bulletin::EntityPlace::MastheadDate) out.push_back(e.value);
     return out;
 }
 
