@@ -155,6 +155,7 @@ private:
     }
     int finish();
     void end_run();
+    std::vector<std::string> input_extensions() const;
     nlohmann::ordered_json report(const std::string& status) const;
     bool write_report(const std::string& status);
 
@@ -177,7 +178,8 @@ private:
     /// The exporters whose begin_run and end_run this process calls (the documents are
     /// converted by the processors' own instances).
     std::unique_ptr<PipelineRunner> lifecycle_;
-    bool run_begun_ = false; ///< begin_run was called: end_run follows
+    bool run_begun_ = false;              ///< begin_run was called: end_run follows
+    std::vector<std::string> extensions_; ///< of the inputs to convert; empty: every file
 
     std::vector<Item> items_;
     DiscoveryProblems listing_;
@@ -209,7 +211,7 @@ int BatchRun::run() {
         if (!stopping()) {
             if (auto removed = remove_stale_temporaries(options_.output_root))
                 log_->info("removed {} temporary files left by an interrupted run", removed);
-            items_ = discover(options_, listing_);
+            items_ = discover(options_, extensions_, listing_);
             log_->info("{} inputs in {} (shard {}/{}, {} in other shards)", items_.size(),
                        options_.input_root.string(), options_.shard.index, options_.shard.count,
                        listing_.outside_shard);
@@ -248,6 +250,7 @@ int BatchRun::set_up() {
         log_->warn("{}", w.str());
     if (!load_->ok()) return kExitConfigError;
     pipeline_hash_ = PipelineRunner::fingerprint(*load_->pipeline, registry_);
+    extensions_ = input_extensions();
 
     fs::create_directories(options_.output_root, ec);
     if (ec) {
@@ -698,6 +701,30 @@ private:
 };
 
 } // namespace
+
+/// --extensions, or else what the pipeline's readers declare; every file when one of them
+/// declares none (it may read anything).
+std::vector<std::string> BatchRun::input_extensions() const {
+    if (options_.extensions) return *options_.extensions;
+    std::vector<std::string> all;
+    for (const Stage* stage : load_->pipeline->enabled(PluginKind::Reader)) {
+        const PluginEntry* entry = registry_.find(stage->plugin);
+        const char* declared = entry ? entry->info->extensions : nullptr;
+        if (!declared || !*declared) {
+            log_->info("reader '{}' declares no file extensions: every file is an input "
+                       "(--extensions picks some)",
+                       stage->plugin);
+            return {};
+        }
+        std::istringstream words(declared);
+        for (std::string word; words >> word;) {
+            std::transform(word.begin(), word.end(), word.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            if (std::find(all.begin(), all.end(), word) == all.end()) all.push_back(word);
+        }
+    }
+    return all;
+}
 
 void BatchRun::end_run() {
     try {

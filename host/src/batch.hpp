@@ -49,7 +49,9 @@ struct BatchOptions {
     bool isolate = false;
     double timeout_seconds = 300; ///< per document, enforced with --isolate (required for it)
     Shard shard;
-    std::vector<std::string> extensions; ///< inputs to consider; empty = every file
+    /// Inputs to consider (empty: every file); nullopt: the extensions the pipeline's readers
+    /// declare (BULLETIN_READER).
+    std::optional<std::vector<std::string>> extensions;
     /// Follow symbolic links that leave the input root, and links to directories
     /// (--follow-symlinks).
     bool follow_symlinks = false;

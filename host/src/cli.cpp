@@ -261,7 +261,7 @@ int run_cli(int argc, char** argv) {
         "batch", "Convert a tree of inputs incrementally (for cron and systemd timers)");
     BatchOptions batch_options;
     std::string batch_shard = "1/1", log_file;
-    std::string extensions = "txt,pdf,ofd,docx,html,htm";
+    std::string extensions;
     batch->add_option("pipeline", batch_options.pipeline_file, "Pipeline XML file")->required();
     batch
         ->add_option("--input", batch_options.input_root,
@@ -300,10 +300,10 @@ int run_cli(int argc, char** argv) {
         ->add_option("--shard", batch_shard,
                      "Take the K-th of N slices of the inputs (K/N, 1-based), for job arrays")
         ->capture_default_str();
-    batch
-        ->add_option("--extensions", extensions,
-                     "Comma-separated file extensions to convert; empty for all")
-        ->capture_default_str();
+    auto* extensions_option =
+        batch->add_option("--extensions", extensions,
+                          "Comma-separated file extensions to convert; empty for all (default: "
+                          "those the pipeline's readers declare, see `bulletin plugins NAME`)");
     batch->add_flag("--follow-symlinks", batch_options.follow_symlinks,
                     "Follow symbolic links that leave the input directory, and links to "
                     "directories (by default they are skipped with a warning)");
@@ -415,7 +415,11 @@ int run_cli(int argc, char** argv) {
                 return kExitConfigError;
             }
             batch_options.shard = *shard;
-            batch_options.extensions = parse_list_param(extensions);
+            if (extensions_option->count() > 0) {
+                batch_options.extensions = parse_list_param(extensions);
+                for (auto& e : *batch_options.extensions)
+                    if (e.starts_with('.')) e.erase(0, 1);
+            }
             batch_options.plugin_dirs = global.plugin_dirs;
             batch_options.cancel = &g_cancel;
             const bool json = global.log_format == "json";

@@ -43,6 +43,7 @@ OutputPathExpander::OutputPathExpander(fs::path output_root) : root_(std::move(o
 
 fs::path OutputPathExpander::expand(std::string_view tmpl, const Document* document,
                                     const fs::path& relative_dir, std::string_view shard) {
+    if (absolute_root_.empty()) absolute_root_ = fs::absolute(root_).string();
     std::string expanded =
         expand_output_template(tmpl, OutputFields{absolute_root_, relative_dir, shard, document});
     if (auto fast = below_root(expanded)) return std::move(*fast);

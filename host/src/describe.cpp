@@ -109,12 +109,9 @@ Json describe_registry(const Registry& registry) {
     Json errors = Json::array();
     for (const auto& error : registry.errors())
         errors.push_back({{"file", error.path.string()}, {"message", error.message}});
-    return {{"schema", "bulletin-plugins/1"},
-            {"sdk_version", kSdkVersion},
-            {"abi_version", kAbiVersion},
-            {"modules", std::move(modules)},
-            {"plugins", std::move(plugins)},
-            {"errors", std::move(errors)}};
+    return {{"schema", "bulletin-plugins/1"}, {"sdk_version", kSdkVersion},
+            {"abi_version", kAbiVersion},     {"modules", std::move(modules)},
+            {"plugins", std::move(plugins)},  {"errors", std::move(errors)}};
 }
 
 void print_plugin(std::ostream& out, const PluginEntry& entry) {

@@ -155,13 +155,13 @@ void StateStore::migrate() {
     exec(db_.get(), file_, "BEGIN IMMEDIATE", "cannot migrate the state database");
     try {
         if (version < 1) migrate_to_1();
-        exec(db_.get(), file_, R"(CREATE TABLE records(
+        exec(db_.get(), file_, R"(CREATE TABLE IF NOT EXISTS records(
                 stage TEXT NOT NULL,
                 input TEXT NOT NULL,
                 seq INTEGER NOT NULL,
                 record BLOB NOT NULL,
                 PRIMARY KEY (stage, input, seq)) WITHOUT ROWID;
-            CREATE INDEX records_by_input ON records(input);
+            CREATE INDEX IF NOT EXISTS records_by_input ON records(input);
             PRAGMA user_version = 2;)",
              "cannot migrate the state database");
         exec(db_.get(), file_, "COMMIT", "cannot migrate the state database");

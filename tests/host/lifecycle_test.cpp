@@ -141,6 +141,20 @@ TEST_F(Lifecycle, AReaderAddedByExtendsIsTriedBeforeTheCatchAll) {
     EXPECT_EQ(read_file(output_ / "y.title"), "anything\n");
 }
 
+TEST_F(Lifecycle, ABatchTakesTheFilesItsReadersDeclareUnlessToldOtherwise) {
+    write_input("a.txt", "TEST\nA\n");
+    write_input("b.md", "TEST\nB\n");
+    write_input("c.TXT", "TEST\nC\n");
+    ASSERT_EQ(batch().exit_code, 0);
+    EXPECT_EQ(report()["counts"]["inputs"], 2) << "test.lines declares txt";
+    EXPECT_TRUE(fs::exists(output_ / "c.title"));
+    EXPECT_FALSE(fs::exists(output_ / "b.title"));
+    fs::remove_all(output_);
+    ASSERT_EQ(batch("--extensions .md").exit_code, 0);
+    EXPECT_EQ(report()["counts"]["inputs"], 1);
+    EXPECT_TRUE(fs::exists(output_ / "b.title"));
+}
+
 TEST_F(Lifecycle, TheSegmenterWithTheBestScoreRuns) {
     bulletin::host::write_file_atomically(pipeline_, R"(<pipeline name="two families">
   <reader plugin="test.lines"/>

@@ -203,17 +203,16 @@ constexpr bulletin::ParamSpec kCorpusParams[] = {
 
 } // namespace
 
-BULLETIN_PLUGIN(kLines, LinesReader, TEST_PREFIX "lines", bulletin::PluginKind::Reader,
-                "Reads TEST files line by line.", bulletin::kNoParams);
+BULLETIN_READER(kLines, LinesReader, TEST_PREFIX "lines", "Reads TEST files line by line.",
+                bulletin::kNoParams, "txt", 0);
 BULLETIN_PLUGIN(kTitle, TitleSegmenter, TEST_PREFIX "title", bulletin::PluginKind::Segmenter,
                 "First line title, others paragraphs.", bulletin::kNoParams);
 BULLETIN_PLUGIN(kWords, WordTagger, TEST_PREFIX "words", bulletin::PluginKind::Tagger,
                 "Tags listed words.", kWordParams);
 BULLETIN_PLUGIN(kTitleExporter, TitleExporter, TEST_PREFIX "title-file",
                 bulletin::PluginKind::Exporter, "Writes the first title.", kTitleExporterParams);
-BULLETIN_PLUGIN_FLAGS(kAnything, AnythingReader, TEST_PREFIX "anything",
-                      bulletin::PluginKind::Reader, "Reads anything (a catch-all).",
-                      bulletin::kNoParams, bulletin::kCatchAll);
+BULLETIN_READER(kAnything, AnythingReader, TEST_PREFIX "anything", "Reads anything (a catch-all).",
+                bulletin::kNoParams, "txt", bulletin::kCatchAll);
 BULLETIN_PLUGIN(kScored, ScoredSegmenter, TEST_PREFIX "scored", bulletin::PluginKind::Segmenter,
                 "Fits documents that start with SCORED.", bulletin::kNoParams);
 BULLETIN_PLUGIN(kCorpus, CorpusExporter, TEST_PREFIX "corpus", bulletin::PluginKind::Exporter,
