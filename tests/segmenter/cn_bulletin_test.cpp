@@ -467,3 +467,66 @@ TEST(CnBulletinArticles, TextKeptAsWrittenAroundWhiteSpaceAndBadBytes) {
 }
 
 } // namespace
+
+// --- score: how much a read document looks like a bulletin ---
+
+double score_of(std::string_view text) {
+    auto segmenter = bulletin::testing::load<bulletin::Segmenter>("cn.bulletin");
+    return segmenter->score(lines_doc(text));
+}
+
+TEST(CnBulletinScore, BulletinsScoreAboveALetterAndAnEmptyDocument) {
+    const auto sample = bulletin::testing::read_file(bulletin::testing::data_dir() / "samples" /
+                                                     "hunan-xuanren-2023-04-24.txt");
+    const double bulletin = score_of(sample);
+    const double full = score_of(std::string(kMasthead) + "标题在这里出现了一次\n" +
+                                 paragraph(2, 10) + "送：省人大常委会办公厅、各市州人大常委会\n");
+    const double letter =
+        score_of("尊敬的张先生：\n您好！来信收到，关于小区停车的问题，我们已转交有关部门办理。\n"
+                 "感谢您对我们工作的支持。\n此致\n敬礼\n李四\n2024年3月1日\n");
+    EXPECT_GT(bulletin, 0.4);
+    EXPECT_GT(full, 0.9); // series, issue, publisher, date and a distribution block
+    EXPECT_LE(full, 1.0);
+    EXPECT_LT(letter, 0.2);
+    EXPECT_GT(bulletin, letter + 0.3);
+    EXPECT_EQ(score_of(""), 0.0);
+}
+
+// --- the parameter table: ranges, choices and tunable marks ---
+
+TEST(CnBulletinParams, OutOfRangeValuesAreRefused) {
+    auto segmenter = bulletin::testing::load<bulletin::Segmenter>("cn.bulletin");
+    const auto& info = *segmenter.info;
+    using bulletin::testing::make_params;
+    EXPECT_NO_THROW(make_params(info, {{"title_font_ratio", "1.3"}, {"title_max_lines", "6"}}));
+    for (auto [name, value] :
+         std::vector<std::pair<std::string, std::string>>{{"title_font_ratio", "0.5"},
+                                                          {"title_max_lines", "0"},
+                                                          {"width_tolerance", "-1"},
+                                                          {"masthead_max_lines", "-3"},
+                                                          {"byline_max_chars", "100000"},
+                                                          {"line_width", "nan"}})
+        EXPECT_THROW(make_params(info, {{name, value}}), std::invalid_argument)
+            << name << "=" << value;
+}
+
+TEST(CnBulletinParams, TheLayoutParametersAreTunableWithinTheirRange) {
+    auto segmenter = bulletin::testing::load<bulletin::Segmenter>("cn.bulletin");
+    const auto& info = *segmenter.info;
+    std::vector<std::string> tunable;
+    for (std::size_t i = 0; i < info.param_count; ++i) {
+        const auto& spec = info.params[i];
+        EXPECT_FALSE(bulletin::check_param_spec(spec)) << spec.name;
+        if (!(spec.flags & bulletin::kTunable)) continue;
+        tunable.emplace_back(spec.name);
+        if (spec.type == bulletin::ParamType::Int || spec.type == bulletin::ParamType::Double) {
+            EXPECT_GE(spec.tune_min, spec.min) << spec.name;
+            EXPECT_LE(spec.tune_max, spec.max) << spec.name;
+            EXPECT_LT(spec.tune_min, spec.tune_max) << spec.name;
+            EXPECT_GT(spec.tune_step, 0) << spec.name;
+        }
+    }
+    for (const char* name : {"title_font_ratio", "width_tolerance", "title_max_chars",
+                             "title_max_lines", "masthead_max_lines", "titles_without_byline"})
+        EXPECT_NE(std::find(tunable.begin(), tunable.end(), name), tunable.end()) << name;
+}

@@ -58,3 +58,10 @@ TEST(Recipients, FullNamesStayAsWritten) {
 }
 
 } // namespace
+
+TEST(Recipients, MaxElidedLengthHasARange) {
+    auto tagger = bulletin::testing::load<bulletin::Tagger>("cn.recipients");
+    using bulletin::testing::make_params;
+    EXPECT_NO_THROW(make_params(*tagger.info, {{"max_elided_length", "12"}}));
+    EXPECT_THROW(make_params(*tagger.info, {{"max_elided_length", "-1"}}), std::invalid_argument);
+}
