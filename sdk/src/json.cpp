@@ -136,8 +136,12 @@ void Writer::deep_line_break(int depth) {
     flush();
     const auto spaces = static_cast<std::size_t>(depth) * static_cast<std::size_t>(indent_);
     if (spaces + 16 <= kBufferSize) return line_break(depth);
-    out_->push_back('\n');
-    out_->append(spaces, ' ');
+    std::string indentation(1, '\n');
+    indentation.append(spaces, ' ');
+    if (file_)
+        file_->write(indentation);
+    else
+        out_->append(indentation);
 }
 
 void Writer::put_escaped(std::string_view text) {

@@ -192,7 +192,10 @@ inline void Writer::put(std::string_view bytes) {
     if (kBufferSize - used_ < bytes.size()) {
         flush();
         if (bytes.size() > kBufferSize) {
-            out_->append(bytes);
+            if (file_)
+                file_->write(bytes); // streaming: out_ is only the scratch string
+            else
+                out_->append(bytes);
             return;
         }
     }
