@@ -18,6 +18,17 @@ for f in bin/bulletin include/bulletin/module.hpp include/bulletin/version.hpp \
 done
 pkg-config --with-path="$prefix/lib/pkgconfig" --exists "bulletin-sdk >= 2.0" || fail "pkg-config"
 
+echo "== pkg-config from a prefix moved after installing"
+cp -a "$prefix" "$work/moved"
+cflags=$(pkg-config --with-path="$work/moved/lib/pkgconfig" --cflags bulletin-sdk)
+case "$cflags" in
+  *"-I$work/moved/lib/pkgconfig/../../include"*|*"-I$work/moved/include"*) ;;
+  *) fail "pkg-config --cflags from the moved prefix says '$cflags'" ;;
+esac
+libs=$(pkg-config --with-path="$work/moved/lib/pkgconfig" --libs bulletin-sdk)
+case "$libs" in *"$work/moved/"*) ;; *) fail "pkg-config --libs from the moved prefix says '$libs'" ;; esac
+rm -rf "$work/moved"
+
 echo "== build the example against the prefix alone (a copy outside the source tree)"
 cp -r "$source/examples/meeting-tagger" "$work/example"
 build_example() {  # build_example DIR [extra cmake args]
