@@ -43,8 +43,25 @@ public:
     fs::path output_path(std::string_view, const Document&) const override {
         return "/nonexistent/bench.json";
     }
+    fs::path run_output_path(std::string_view) const override { return "/nonexistent/bench"; }
     void write_file(const fs::path&, std::string_view bytes) override { written += bytes.size(); }
+    std::unique_ptr<bulletin::OutputFile> open_file(const fs::path&) override {
+        return std::make_unique<CountingFile>(written);
+    }
+    void add_record(std::string_view) override {}
     std::size_t written = 0;
+
+private:
+    // Counts the bytes an exporter streams (the json exporter writes through open_file).
+    class CountingFile final : public bulletin::OutputFile {
+    public:
+        explicit CountingFile(std::size_t& written) : written_(written) {}
+        void write(std::string_view bytes) override { written_ += bytes.size(); }
+        void commit() override {}
+
+    private:
+        std::size_t& written_;
+    };
 };
 
 std::string slurp(const fs::path& path) {

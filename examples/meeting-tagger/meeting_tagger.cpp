@@ -40,7 +40,8 @@ std::vector<std::pair<int, int>> MeetingTagger::find(std::u32string_view text) c
 
 void MeetingTagger::tag(bulletin::Document& doc, bulletin::Context& ctx) {
     std::size_t before = doc.entities.size();
-    auto tag_text = [&](const std::string& utf8, int article, int paragraph) {
+    auto tag_text = [&](const std::string& utf8, bulletin::EntityPlace place, int article,
+                        int index) {
         auto text = bulletin::text::to_u32(utf8);
         for (auto [start, end] : find(text)) {
             bulletin::Entity e;
@@ -48,8 +49,9 @@ void MeetingTagger::tag(bulletin::Document& doc, bulletin::Context& ctx) {
             e.text = bulletin::text::to_utf8(text.substr(static_cast<std::size_t>(start),
                                                          static_cast<std::size_t>(end - start)));
             e.value = e.text;
+            e.place = place;
             e.article = article;
-            e.paragraph = paragraph;
+            e.index = index;
             e.start = start;
             e.end = end;
             doc.entities.push_back(std::move(e));
@@ -57,23 +59,25 @@ void MeetingTagger::tag(bulletin::Document& doc, bulletin::Context& ctx) {
     };
     for (std::size_t a = 0; a < doc.articles.size(); ++a) {
         const auto& article = doc.articles[a];
-        tag_text(article.title, static_cast<int>(a), bulletin::Entity::kTitle);
+        tag_text(article.title, bulletin::EntityPlace::Title, static_cast<int>(a), 0);
         for (std::size_t p = 0; p < article.paragraphs.size(); ++p)
-            tag_text(article.paragraphs[p], static_cast<int>(a), static_cast<int>(p));
+            tag_text(article.paragraphs[p].text, bulletin::EntityPlace::Paragraph,
+                     static_cast<int>(a), static_cast<int>(p));
     }
     ctx.debug("tagged ", doc.entities.size() - before, " meetings");
 }
 
 // Identity and parameters: read by `bulletin plugins meeting` and checked by `bulletin validate`.
 constexpr bulletin::ParamSpec kMeetingParams[] = {
-    {"suffixes", bulletin::ParamType::List,
-     "座谈会,培训班,推进会,联席会,研讨会,工作会议,常委会会议", false,
-     "Words that end a meeting name, comma-separated."},
-    {"stop_chars", bulletin::ParamType::String, "在的了和与及后前召开由对从", false,
-     "Characters that cannot be part of a meeting name; the name starts after them."},
-    {"min_length", bulletin::ParamType::Int, "5", false,
-     "Shorter matches (just the suffix and a word) are not names."},
-    {"max_length", bulletin::ParamType::Int, "30", false, "Longest meeting name, in characters."},
+    bulletin::list_param("suffixes", "座谈会,培训班,推进会,联席会,研讨会,工作会议,常委会会议",
+                         "Words that end a meeting name, comma-separated."),
+    bulletin::string_param(
+        "stop_chars", "在的了和与及后前召开由对从",
+        "Characters that cannot be part of a meeting name; the name starts after them."),
+    bulletin::int_param("min_length", "5",
+                        "Shorter matches (just the suffix and a word) are not names.")
+        .range(1, 100),
+    bulletin::int_param("max_length", "30", "Longest meeting name, in characters.").range(1, 100),
 };
 
 BULLETIN_PLUGIN(kMeeting, MeetingTagger, "meeting", bulletin::PluginKind::Tagger,

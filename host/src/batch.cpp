@@ -34,6 +34,11 @@ namespace bulletin::host {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
+std::string shard_suffix(const Shard& shard) {
+    if (shard.count <= 1) return {};
+    return "-" + std::to_string(shard.index) + "-of-" + std::to_string(shard.count);
+}
+
 std::optional<Shard> parse_shard(std::string_view text) {
     auto slash = text.find('/');
     if (slash == std::string_view::npos) return std::nullopt;
@@ -149,6 +154,8 @@ private:
         return state_failed_.load() || (options_.cancel && options_.cancel->load());
     }
     int finish();
+    void end_run();
+    std::vector<std::string> input_extensions() const;
     nlohmann::ordered_json report(const std::string& status) const;
     bool write_report(const std::string& status);
 
@@ -168,6 +175,11 @@ private:
     InFlightJournal::Previous previous_run_; ///< read before this run replaces the journal
     std::unique_ptr<InFlightJournal> journal_;
     std::vector<std::unique_ptr<Processor>> processors_;
+    /// The exporters whose begin_run and end_run this process calls (the documents are
+    /// converted by the processors' own instances).
+    std::unique_ptr<PipelineRunner> lifecycle_;
+    bool run_begun_ = false;              ///< begin_run was called: end_run follows
+    std::vector<std::string> extensions_; ///< of the inputs to convert; empty: every file
 
     std::vector<Item> items_;
     DiscoveryProblems listing_;
@@ -199,7 +211,7 @@ int BatchRun::run() {
         if (!stopping()) {
             if (auto removed = remove_stale_temporaries(options_.output_root))
                 log_->info("removed {} temporary files left by an interrupted run", removed);
-            items_ = discover(options_, listing_);
+            items_ = discover(options_, extensions_, listing_);
             log_->info("{} inputs in {} (shard {}/{}, {} in other shards)", items_.size(),
                        options_.input_root.string(), options_.shard.index, options_.shard.count,
                        listing_.outside_shard);
@@ -238,6 +250,7 @@ int BatchRun::set_up() {
         log_->warn("{}", w.str());
     if (!load_->ok()) return kExitConfigError;
     pipeline_hash_ = PipelineRunner::fingerprint(*load_->pipeline, registry_);
+    extensions_ = input_extensions();
 
     fs::create_directories(options_.output_root, ec);
     if (ec) {
@@ -304,11 +317,18 @@ int BatchRun::create_processors() {
                 // Outputs are made durable in groups before their state is committed.
                 run.sync_outputs = false;
                 run.claims = claims_;
+                run.shard = shard_suffix(options_.shard);
                 // One instance of every plugin per worker thread: no plugin is shared.
                 processors_.push_back(
                     std::make_unique<InProcess>(*load_->pipeline, registry_, run));
             }
         }
+        RunOptions run;
+        run.output_root = options_.output_root;
+        run.cancel = options_.cancel;
+        run.exporters_only = true;
+        run.shard = shard_suffix(options_.shard);
+        lifecycle_ = std::make_unique<PipelineRunner>(*load_->pipeline, registry_, run);
         previous_run_ = InFlightJournal::read(state_file_.string() + ".inflight");
     } catch (const std::exception& e) {
         log_->error("{}", e.what());
@@ -484,6 +504,11 @@ void BatchRun::convert() {
                                                  processors_.size(), pipeline_hash_);
     Progress progress(items_.size(), log_, options_.progress_bar);
     progress.update(0, skipped_ + gave_up_.size(), 0);
+    for (const auto& error : lifecycle_->begin_run()) {
+        log_->error("{}", error);
+        ++failed_;
+    }
+    run_begun_ = true;
     // In-process conversions run plugins in this process: a crash handler names the document.
     std::optional<CrashMarker> crash_marker;
     if (!options_.isolate) crash_marker.emplace();
@@ -540,6 +565,11 @@ void BatchRun::convert_one(std::size_t slot, const Planned& planned, bool alone,
     record.finished_at = now_iso();
     record.attempts = planned.attempts + 1;
     record.crashes = planned.crashes;
+    if (result.ok) {
+        auto& records = record.records.emplace();
+        for (auto& r : result.records)
+            records.emplace_back(std::move(r.stage), std::move(r.record));
+    }
 
     std::lock_guard guard(mutex_);
     pending_.push_back(std::move(record)); // saved once its outputs are durable
@@ -649,17 +679,72 @@ bool BatchRun::write_report(const std::string& status) {
     }
 }
 
+namespace {
+
+/// The records of the run's inputs as the state holds them: those converted now and those
+/// skipped as up to date; inputs that are gone, filtered out or in another shard are left out.
+class StateRecordSource final : public RecordSource {
+public:
+    StateRecordSource(const StateStore& state, const std::vector<Item>& items) : state_(state) {
+        for (const auto& item : items)
+            present_.insert(item.relative);
+    }
+    void for_each(const std::string& stage, const Records::Visitor& visit) const override {
+        state_.for_each_record(stage, [&](std::string_view input, std::string_view record) {
+            if (present_.contains(std::string(input))) visit(input, record);
+        });
+    }
+
+private:
+    const StateStore& state_;
+    std::unordered_set<std::string> present_;
+};
+
+} // namespace
+
+/// --extensions, or else what the pipeline's readers declare; every file when one of them
+/// declares none (it may read anything).
+std::vector<std::string> BatchRun::input_extensions() const {
+    if (options_.extensions) return *options_.extensions;
+    std::vector<std::string> all;
+    for (const Stage* stage : load_->pipeline->enabled(PluginKind::Reader)) {
+        const PluginEntry* entry = registry_.find(stage->plugin);
+        const std::string declared = entry ? entry->info->extensions : std::string();
+        if (declared.empty()) {
+            log_->info("reader '{}' declares no file extensions: every file is an input "
+                       "(--extensions picks some)",
+                       stage->plugin);
+            return {};
+        }
+        std::istringstream words(declared);
+        for (std::string word; words >> word;) {
+            std::transform(word.begin(), word.end(), word.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            if (std::find(all.begin(), all.end(), word) == all.end()) all.push_back(word);
+        }
+    }
+    return all;
+}
+
+void BatchRun::end_run() {
+    try {
+        StateRecordSource records(*state_, items_);
+        for (const auto& error : lifecycle_->end_run(records)) {
+            log_->error("{}", error);
+            ++failed_;
+        }
+    } catch (const std::exception& e) { // reading the records
+        state_failed(e.what());
+    }
+}
+
 int BatchRun::finish() {
     {
         std::lock_guard guard(mutex_);
         commit_pending();
     }
-    for (auto& p : processors_)
-        for (const auto& error : p->finish()) {
-            log_->error("{}", error);
-            ++failed_;
-        }
     processors_.clear(); // worker processes end before the journal goes
+    if (run_begun_ && !state_failed_.load()) end_run();
     if (journal_ && !state_failed_.load()) journal_->finish();
 
     const bool interrupted = options_.cancel && options_.cancel->load();

@@ -30,6 +30,8 @@ struct Shard {
     int index = 1; ///< 1-based
     int count = 1;
 };
+/// What {shard} expands to in output paths: "" for one shard, "-K-of-N" otherwise.
+std::string shard_suffix(const Shard& shard);
 /// Parses "K/N" with 1 <= K <= N.
 std::optional<Shard> parse_shard(std::string_view text);
 /// True when `relative_path` belongs to `shard`: a stable FNV-1a hash of the path without its
@@ -47,7 +49,9 @@ struct BatchOptions {
     bool isolate = false;
     double timeout_seconds = 300; ///< per document, enforced with --isolate (required for it)
     Shard shard;
-    std::vector<std::string> extensions; ///< inputs to consider; empty = every file
+    /// Inputs to consider (empty: every file); nullopt: the extensions the pipeline's readers
+    /// declare (BULLETIN_READER).
+    std::optional<std::vector<std::string>> extensions;
     /// Follow symbolic links that leave the input root, and links to directories
     /// (--follow-symlinks).
     bool follow_symlinks = false;

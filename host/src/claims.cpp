@@ -63,13 +63,12 @@ void BatchClaims::claim(const fs::path& output, const fs::path& input) {
         throw conflicting_output(output, it->second.input, owner);
 }
 
-void BatchClaims::written(const fs::path& output, const fs::path& input, std::string_view bytes) {
+void BatchClaims::written(const fs::path& output, const fs::path& input, std::int64_t size,
+                          const std::string& sha256) {
     std::string key = keys_.output(output);
     std::string owner = keys_.input(input);
-    std::string sha256 = sha256_hex(bytes);
     std::lock_guard lock(mutex_);
-    rows_[key] = OutputRecord{key, std::move(owner), static_cast<std::int64_t>(bytes.size()),
-                              std::move(sha256)};
+    rows_[key] = OutputRecord{key, std::move(owner), size, sha256};
     changed_[key] = true;
 }
 
@@ -104,12 +103,12 @@ void WorkerClaims::claim(const fs::path& output, const fs::path& input) {
     if (current != owner) throw conflicting_output(output, current, owner);
 }
 
-void WorkerClaims::written(const fs::path& output, const fs::path& input, std::string_view bytes) {
+void WorkerClaims::written(const fs::path& output, const fs::path& input, std::int64_t size,
+                           const std::string& sha256) {
     std::string key = keys_.output(output);
     std::string owner = keys_.input(input);
-    std::string sha256 = sha256_hex(bytes);
     std::lock_guard lock(mutex_);
-    table_.written(key, owner, static_cast<std::int64_t>(bytes.size()), sha256);
+    table_.written(key, owner, size, sha256);
 }
 
 } // namespace bulletin::host

@@ -40,7 +40,7 @@ public:
 
     void claim(const std::filesystem::path& output, const std::filesystem::path& input) override;
     void written(const std::filesystem::path& output, const std::filesystem::path& input,
-                 std::string_view bytes) override;
+                 std::int64_t size, const std::string& sha256) override;
 
     const StateKeys& keys() const { return keys_; }
     /// The record of an output (by key), if any. Not for use while documents are converted.
@@ -79,7 +79,7 @@ public:
 
     void claim(const std::filesystem::path& output, const std::filesystem::path& input) override;
     void written(const std::filesystem::path& output, const std::filesystem::path& input,
-                 std::string_view bytes) override;
+                 std::int64_t size, const std::string& sha256) override;
 
 private:
     std::mutex mutex_;

@@ -2,6 +2,8 @@
 // configuration error (see docs/operations.md).
 #include "cli.hpp"
 
+#include "describe.hpp"
+
 #include "batch.hpp"
 #include "eval.hpp"
 #include "logging.hpp"
@@ -113,29 +115,7 @@ int show_plugin(const Registry& registry, const std::string& name) {
         std::cerr << "\n";
         return 2;
     }
-    const PluginDescription& p = *entry->info;
-    const ModuleDescription& m = entry->module->description;
-    std::cout << "Plugin:       " << p.name << "\n"
-              << "Kind:         " << plugin_kind_name(p.kind) << "\n"
-              << "Description:  " << p.description << "\n"
-              << "Thread-safe:  " << ((p.flags & kThreadSafe) ? "yes" : "no") << "\n"
-              << "Module:       " << m.name << " " << m.version << " ("
-              << (m.license.empty() ? "no license" : m.license) << ")"
-              << (m.description.empty() ? "" : " - " + m.description) << "\n"
-              << "File:         " << entry->module->path.string() << "\n"
-              << "SDK:          " << (m.sdk_version.empty() ? "?" : m.sdk_version) << ", ABI "
-              << m.abi_version << "\n\n";
-    if (p.params.empty()) {
-        std::cout << "Parameters:   none\n";
-        return 0;
-    }
-    std::cout << "Parameters:\n";
-    for (const auto& s : p.params) {
-        std::cout << "  " << s.name << "  (" << param_type_name(s.type);
-        if (s.required && !s.default_value) std::cout << ", required";
-        if (s.default_value) std::cout << ", default \"" << *s.default_value << "\"";
-        std::cout << ")\n      " << s.help << "\n";
-    }
+    print_plugin(std::cout, *entry);
     return 0;
 }
 
@@ -203,6 +183,11 @@ int run_pipeline(const Registry& registry, const std::string& pipeline_file,
     }
 
     std::size_t converted = 0, failed = 0;
+    for (const auto& error : runner->begin_run()) {
+        std::cerr << "bulletin: " << log_safe(error) << "\n";
+        return 1;
+    }
+    MemoryRecords records;
     for (const auto& input : inputs) {
         if (g_cancel.load()) break;
         auto outcome = runner->process(input);
@@ -211,6 +196,7 @@ int run_pipeline(const Registry& registry, const std::string& pipeline_file,
                 spdlog::warn("{}: {}: {}", input, d.plugin, d.message);
         if (outcome.ok) {
             ++converted;
+            records.add(outcome);
             for (const auto& out : outcome.outputs)
                 std::cout << log_safe(input) << " -> " << log_safe(out.string()) << "\n";
             if (outcome.outputs.empty())
@@ -220,7 +206,7 @@ int run_pipeline(const Registry& registry, const std::string& pipeline_file,
             std::cerr << "bulletin: " << log_safe(outcome.error) << "\n";
         }
     }
-    for (const auto& error : runner->finish()) {
+    for (const auto& error : runner->end_run(records)) {
         std::cerr << "bulletin: " << log_safe(error) << "\n";
         ++failed;
     }
@@ -300,7 +286,7 @@ int run_cli(int argc, char** argv) {
         "batch", "Convert a tree of inputs incrementally (for cron and systemd timers)");
     BatchOptions batch_options;
     std::string batch_shard = "1/1", log_file;
-    std::string extensions = "txt,pdf,ofd,docx,html,htm";
+    std::string extensions;
     batch->add_option("pipeline", batch_options.pipeline_file, "Pipeline XML file")->required();
     batch
         ->add_option("--input", batch_options.input_root,
@@ -339,10 +325,10 @@ int run_cli(int argc, char** argv) {
         ->add_option("--shard", batch_shard,
                      "Take the K-th of N slices of the inputs (K/N, 1-based), for job arrays")
         ->capture_default_str();
-    batch
-        ->add_option("--extensions", extensions,
-                     "Comma-separated file extensions to convert; empty for all")
-        ->capture_default_str();
+    auto* extensions_option =
+        batch->add_option("--extensions", extensions,
+                          "Comma-separated file extensions to convert; empty for all (default: "
+                          "those the pipeline's readers declare, see `bulletin plugins NAME`)");
     batch->add_flag("--follow-symlinks", batch_options.follow_symlinks,
                     "Follow symbolic links that leave the input directory, and links to "
                     "directories (by default they are skipped with a warning)");
@@ -386,6 +372,7 @@ int run_cli(int argc, char** argv) {
         ->check(whole_number_of_bytes);
     worker->add_option("--parent-pid", worker_options.parent_pid)->required();
     worker->add_option("--state", worker_options.state_file);
+    worker->add_option("--shard-suffix", worker_options.shard);
 
     // Hidden: the plugin scanner (scanner.hpp), which loads modules so the command does not.
     auto* scan = app.add_subcommand("_scan-modules", "");
@@ -396,6 +383,10 @@ int run_cli(int argc, char** argv) {
     auto* plugins = app.add_subcommand("plugins", "List modules and plugins, or show one plugin");
     std::string plugin_name;
     plugins->add_option("name", plugin_name, "Show this plugin's kind, module and parameters");
+    bool plugins_json = false;
+    plugins->add_flag("--json", plugins_json,
+                      "Every module and plugin with its parameters as JSON "
+                      "(docs/schema/plugins.schema.json)");
 
     try {
         app.parse(argc, argv);
@@ -430,6 +421,12 @@ int run_cli(int argc, char** argv) {
         if (*run)
             return run_pipeline(registry, pipeline_file, inputs, output, sets, max_input_bytes);
         if (*validate) return validate_pipeline(registry, validate_file, validate_sets);
+        if (*plugins && plugins_json) {
+            std::cout << describe_registry(registry).dump(2, ' ', false,
+                                                          nlohmann::json::error_handler_t::replace)
+                      << "\n";
+            return registry.errors().empty() ? 0 : 1;
+        }
         if (*plugins)
             return plugin_name.empty() ? list_plugins(registry)
                                        : show_plugin(registry, plugin_name);
@@ -451,7 +448,11 @@ int run_cli(int argc, char** argv) {
                 return kExitConfigError;
             }
             batch_options.shard = *shard;
-            batch_options.extensions = parse_list_param(extensions);
+            if (extensions_option->count() > 0) {
+                batch_options.extensions = parse_list_param(extensions);
+                for (auto& e : *batch_options.extensions)
+                    if (e.starts_with('.')) e.erase(0, 1);
+            }
             batch_options.plugin_dirs = global.plugin_dirs;
             batch_options.cancel = &g_cancel;
             const bool json = global.log_format == "json";

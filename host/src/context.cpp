@@ -1,7 +1,10 @@
 #include "context.hpp"
 
+#include "hash.hpp"
 #include "logging.hpp"
 #include "temporaries.hpp"
+
+#include <bulletin/paths.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -18,71 +21,6 @@ namespace bulletin::host {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string issue_text(const Document& doc) {
-    if (!doc.masthead.issue) return "noissue";
-    return std::to_string(doc.masthead.issue->number);
-}
-
-/// Appends a value that comes from the document; it must not add path structure.
-void append_safe(std::string& out, std::string_view value) {
-    if (value == "." || value == "..") {
-        out += '_';
-        return;
-    }
-    for (char c : value)
-        out += c == '/' || c == '\\' || c == '\0' ? '_' : c;
-}
-
-/// `tmpl` with its fields filled in; `output` is what {output} expands to.
-std::string expand_fields(std::string_view tmpl, std::string_view output, const Document& doc,
-                          const fs::path& relative_dir) {
-    std::string out;
-    out.reserve(tmpl.size() + output.size() + 64);
-    std::optional<fs::path> source;
-    auto source_path = [&]() -> const fs::path& {
-        if (!source) source.emplace(doc.source.path);
-        return *source;
-    };
-    for (std::size_t i = 0; i < tmpl.size();) {
-        auto open = tmpl.find('{', i);
-        if (open == std::string_view::npos) {
-            out.append(tmpl.substr(i));
-            break;
-        }
-        out.append(tmpl.substr(i, open - i));
-        auto close = tmpl.find('}', open);
-        if (close == std::string_view::npos)
-            throw Error("output path template '" + std::string(tmpl) + "' has an unclosed '{'");
-        std::string_view key = tmpl.substr(open + 1, close - open - 1);
-        // {output} is absolute, so that a template without it is the only relative case.
-        if (key == "output")
-            out.append(output);
-        else if (key == "dir")
-            out.append(relative_dir.empty() ? "." : relative_dir.native());
-        else if (key == "stem")
-            append_safe(out, source_path().stem().native());
-        else if (key == "name")
-            append_safe(out, source_path().filename().native());
-        else if (key == "ext")
-            append_safe(out, source_path().extension().native());
-        else if (key == "format")
-            append_safe(out, doc.source.format);
-        else if (key == "date")
-            append_safe(out, doc.masthead.date.value_or("nodate"));
-        else if (key == "series")
-            append_safe(out, doc.masthead.series.value_or("noseries"));
-        else if (key == "issue")
-            out += issue_text(doc);
-        else
-            throw Error("output path template '" + std::string(tmpl) + "' uses unknown field {" +
-                        std::string(key) +
-                        "}; known: {output} {dir} {stem} {name} {ext} {format} {date} {series} "
-                        "{issue}");
-        i = close + 1;
-    }
-    return out;
-}
 
 /// The full check: both paths made canonical as far as they exist (symlinks resolved, ".."
 /// applied), then the result must be strictly below the root.
@@ -103,10 +41,11 @@ fs::path checked_inside(const std::string& expanded, const fs::path& output_root
 
 OutputPathExpander::OutputPathExpander(fs::path output_root) : root_(std::move(output_root)) {}
 
-fs::path OutputPathExpander::expand(std::string_view tmpl, const Document& document,
-                                    const fs::path& relative_dir) {
+fs::path OutputPathExpander::expand(std::string_view tmpl, const Document* document,
+                                    const fs::path& relative_dir, std::string_view shard) {
     if (absolute_root_.empty()) absolute_root_ = fs::absolute(root_).string();
-    std::string expanded = expand_fields(tmpl, absolute_root_, document, relative_dir);
+    std::string expanded =
+        expand_output_template(tmpl, OutputFields{absolute_root_, relative_dir, shard, document});
     if (auto fast = below_root(expanded)) return std::move(*fast);
     return checked_inside(expanded, root_, tmpl);
 }
@@ -247,20 +186,38 @@ int AtomicWriter::free_directory(const fs::path& path, std::string& name, bool r
     return fd;
 }
 
-void AtomicWriter::write(const fs::path& path, std::string_view bytes, bool sync) {
+namespace {
+
+/// Writes all of `bytes` to `fd`; errno on failure.
+bool write_all(int fd, std::string_view bytes) {
+    const char* data = bytes.data();
+    std::size_t left = bytes.size();
+    while (left > 0) {
+        ssize_t n = ::write(fd, data, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        data += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+} // namespace
+
+int AtomicWriter::create_temporary(const fs::path& path, std::string& name, std::string& tmp) {
     // Seeded on the first write, not per file: std::random_device costs more than the write.
     if (owner_.empty()) {
         random_.seed(std::random_device()());
         owner_ = owner_text(this_process());
     }
-    std::string name;
     int dir = directory_for(path, name, false);
-    std::string tmp;
-    int fd = -1;
     for (int attempt = 0;; ++attempt) {
         tmp = temporary_name(name, owner_, static_cast<std::uint32_t>(random_()));
-        fd = ::openat(dir, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-        if (fd >= 0) break;
+        int fd =
+            ::openat(dir, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd >= 0) return fd;
         int err = errno;
         if (err == ENOENT && attempt == 0) {
             dir = directory_for(path, name, true); // removed since it was opened
@@ -269,27 +226,72 @@ void AtomicWriter::write(const fs::path& path, std::string_view bytes, bool sync
         if (err == EEXIST && attempt < 8) continue; // another writer's temporary: a new name
         throw write_error(path, err);
     }
+}
+
+void AtomicWriter::write(const fs::path& path, std::string_view bytes, bool sync) {
+    std::string name, tmp;
+    int fd = create_temporary(path, name, tmp);
+    int dir = dir_fd_.get();
     auto fail = [&](int err) {
         ::unlinkat(dir, tmp.c_str(), 0);
         return write_error(path, err);
     };
-    const char* data = bytes.data();
-    std::size_t left = bytes.size();
-    while (left > 0) {
-        ssize_t n = ::write(fd, data, left);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            int err = errno;
-            ::close(fd);
-            throw fail(err);
-        }
-        data += n;
-        left -= static_cast<std::size_t>(n);
+    if (!write_all(fd, bytes)) {
+        int err = errno;
+        ::close(fd);
+        throw fail(err);
     }
     int err = sync && ::fsync(fd) != 0 ? errno : 0;
     if (::close(fd) != 0 && err == 0) err = errno;
     if (err != 0) throw fail(err);
     if (::renameat(dir, tmp.c_str(), dir, name.c_str()) != 0) throw fail(errno);
+}
+
+PendingFile AtomicWriter::begin(const fs::path& path, bool sync) {
+    PendingFile file;
+    file.fd_.reset(create_temporary(path, file.name_, file.tmp_));
+    // Its own handle on the directory: this writer may move on to another one meanwhile.
+    file.dir_.reset(::fcntl(dir_fd_.get(), F_DUPFD_CLOEXEC, 0));
+    if (!file.dir_) {
+        int err = errno;
+        ::unlinkat(dir_fd_.get(), file.tmp_.c_str(), 0);
+        throw write_error(path, err);
+    }
+    file.path_ = path;
+    file.sync_ = sync;
+    return file;
+}
+
+PendingFile::~PendingFile() {
+    if (fd_ || !tmp_.empty()) discard();
+}
+
+void PendingFile::discard() {
+    fd_.reset();
+    if (dir_ && !tmp_.empty()) ::unlinkat(dir_.get(), tmp_.c_str(), 0);
+    tmp_.clear();
+}
+
+void PendingFile::write(std::string_view bytes) {
+    if (!fd_) throw Error("cannot write " + path_.string() + ": the file was already committed");
+    if (!write_all(fd_.get(), bytes)) {
+        int err = errno;
+        discard();
+        throw write_error(path_, err);
+    }
+}
+
+void PendingFile::commit() {
+    if (!fd_) throw Error("cannot write " + path_.string() + ": the file was already committed");
+    int err = sync_ && ::fsync(fd_.get()) != 0 ? errno : 0;
+    if (::close(fd_.release()) != 0 && err == 0) err = errno;
+    if (err == 0 && ::renameat(dir_.get(), tmp_.c_str(), dir_.get(), name_.c_str()) != 0)
+        err = errno;
+    if (err != 0) {
+        discard();
+        throw write_error(path_, err);
+    }
+    tmp_.clear();
 }
 
 void write_file_atomically(const fs::path& path, std::string_view bytes, bool sync) {
@@ -319,10 +321,11 @@ void OutputClaims::claim(const fs::path& output, const fs::path& input) {
 }
 
 RunContext::RunContext(std::string plugin_name, fs::path output_root,
-                       const std::atomic<bool>* cancel_flag, const DocumentScope* scope)
+                       const std::atomic<bool>* cancel_flag, const DocumentScope* scope,
+                       std::string shard)
     : name_(std::move(plugin_name)), output_root_(std::move(output_root)),
-      cancel_flag_(cancel_flag), scope_(scope), logger_(plugin_logger(name_)), paths_(output_root_),
-      writer_(output_root_) {}
+      cancel_flag_(cancel_flag), scope_(scope), logger_(plugin_logger(name_)),
+      shard_(std::move(shard)), paths_(output_root_), writer_(output_root_) {}
 
 bool RunContext::log_enabled(LogLevel level) const {
     return logger_->should_log(to_spdlog(level));
@@ -334,11 +337,64 @@ void RunContext::log(LogLevel level, std::string_view message) {
 
 fs::path RunContext::output_path(std::string_view path_template, const Document& document) const {
     static const fs::path dot(".");
-    return paths_.expand(path_template, document, scope_ ? scope_->relative_dir : dot);
+    return paths_.expand(path_template, &document, scope_ ? scope_->relative_dir : dot, shard_);
+}
+
+fs::path RunContext::run_output_path(std::string_view path_template) const {
+    return paths_.expand(path_template, nullptr, ".", shard_);
 }
 
 void RunContext::write_file(const fs::path& path, std::string_view bytes) {
+    file_starts(path);
     writer_.write(path, bytes, sync_outputs_);
+    file_written(path, static_cast<std::int64_t>(bytes.size()),
+                 wants_digest() ? sha256_hex(bytes) : std::string());
+}
+
+/// An OutputFile through the context's writer: bytes gathered in a buffer and written in large
+/// pieces (the JSON writer hands over 2 KiB at a time), hashed as they go when the context's
+/// claims keep digests.
+class ContextFile final : public OutputFile {
+public:
+    ContextFile(RunContext& context, PendingFile file)
+        : context_(context), file_(std::move(file)), hash_(context.wants_digest()) {}
+    void write(std::string_view bytes) override {
+        if (buffer_.size() + bytes.size() > kBufferSize) flush();
+        if (bytes.size() >= kBufferSize)
+            put(bytes);
+        else
+            buffer_.append(bytes);
+    }
+    void commit() override {
+        flush();
+        file_.commit();
+        context_.file_written(file_.path(), size_, hash_ ? digest_.hex() : std::string());
+    }
+
+private:
+    static constexpr std::size_t kBufferSize = 64 * 1024;
+    void flush() {
+        put(buffer_);
+        buffer_.clear();
+    }
+    void put(std::string_view bytes) {
+        if (bytes.empty()) return;
+        file_.write(bytes);
+        if (hash_) digest_.update(bytes);
+        size_ += static_cast<std::int64_t>(bytes.size());
+    }
+
+    RunContext& context_;
+    PendingFile file_;
+    bool hash_;
+    Sha256 digest_;
+    std::int64_t size_ = 0;
+    std::string buffer_;
+};
+
+std::unique_ptr<OutputFile> RunContext::open_file(const fs::path& path) {
+    file_starts(path);
+    return std::make_unique<ContextFile>(*this, writer_.begin(path, sync_outputs_));
 }
 
 bool sync_filesystem(const fs::path& dir) {

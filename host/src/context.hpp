@@ -7,6 +7,7 @@
 #include <bulletin/plugin.hpp>
 
 #include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -39,7 +40,13 @@ class OutputPathExpander {
 public:
     explicit OutputPathExpander(std::filesystem::path output_root);
     std::filesystem::path expand(std::string_view path_template, const Document& document,
-                                 const std::filesystem::path& relative_dir = ".");
+                                 const std::filesystem::path& relative_dir = ".",
+                                 std::string_view shard = {}) {
+        return expand(path_template, &document, relative_dir, shard);
+    }
+    /// `document` null: a path of the whole run, which may not use the document's fields.
+    std::filesystem::path expand(std::string_view path_template, const Document* document,
+                                 const std::filesystem::path& relative_dir, std::string_view shard);
 
 private:
     std::optional<std::filesystem::path> below_root(const std::string& expanded);
@@ -58,6 +65,31 @@ private:
 /// and renamed within the same directory handle. Temporary names carry their writer
 /// (temporaries.hpp); their random part comes from a PRNG seeded once.
 /// Not thread-safe: each context has its own.
+class AtomicWriter;
+
+/// A temporary being written (AtomicWriter::begin), renamed over its target by commit();
+/// destroyed without commit() it is removed and the target stays as it was.
+class PendingFile {
+public:
+    PendingFile() = default;
+    PendingFile(PendingFile&&) noexcept = default;
+    PendingFile& operator=(PendingFile&&) noexcept = default;
+    ~PendingFile();
+
+    void write(std::string_view bytes);
+    void commit();
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    friend class AtomicWriter;
+    void discard();
+
+    UniqueFd dir_, fd_;
+    std::string tmp_, name_;
+    std::filesystem::path path_;
+    bool sync_ = true;
+};
+
 class AtomicWriter {
 public:
     /// Writes anywhere: each file's directory is the caller's choice (the operator's own files),
@@ -67,8 +99,12 @@ public:
     explicit AtomicWriter(std::filesystem::path root);
 
     void write(const std::filesystem::path& path, std::string_view bytes, bool sync);
+    /// The same written piece by piece: nothing reaches `path` before PendingFile::commit().
+    PendingFile begin(const std::filesystem::path& path, bool sync);
 
 private:
+    /// Creates the temporary for `path` in directory_for(path) (then dir_fd_); returns its fd.
+    int create_temporary(const std::filesystem::path& path, std::string& name, std::string& tmp);
     /// The handle on the directory `path` is to be written in, and its file name.
     int directory_for(const std::filesystem::path& path, std::string& name, bool reopen);
     int confined_directory(const std::filesystem::path& path, std::string& name);
@@ -106,9 +142,10 @@ public:
     /// Records that `output` belongs to `input`, before it is written; throws bulletin::Error
     /// when it belongs to another input.
     virtual void claim(const std::filesystem::path& output, const std::filesystem::path& input);
-    /// Called once `bytes` were written to `output` for `input`.
+    /// Called once `size` bytes with digest `sha256` (hex) were written to `output` for `input`.
     virtual void written(const std::filesystem::path& /*output*/,
-                         const std::filesystem::path& /*input*/, std::string_view /*bytes*/) {}
+                         const std::filesystem::path& /*input*/, std::int64_t /*size*/,
+                         const std::string& /*sha256*/) {}
 
 private:
     std::mutex mutex_;
@@ -125,9 +162,11 @@ struct DocumentScope {
 
 class RunContext : public Context {
 public:
-    /// `scope` (may be null: {dir} is ".") must outlive the context.
+    /// `scope` (may be null: {dir} is ".") must outlive the context. `shard` is what {shard}
+    /// expands to.
     RunContext(std::string plugin_name, std::filesystem::path output_root,
-               const std::atomic<bool>* cancel_flag, const DocumentScope* scope = nullptr);
+               const std::atomic<bool>* cancel_flag, const DocumentScope* scope = nullptr,
+               std::string shard = {});
 
     std::string_view plugin_name() const override { return name_; }
     bool log_enabled(LogLevel level) const override;
@@ -135,24 +174,39 @@ public:
     bool cancelled() const override { return cancel_flag_ && cancel_flag_->load(); }
     std::filesystem::path output_path(std::string_view path_template,
                                       const Document& document) const override;
+    std::filesystem::path run_output_path(std::string_view path_template) const override;
     void write_file(const std::filesystem::path& path, std::string_view bytes) override;
+    std::unique_ptr<OutputFile> open_file(const std::filesystem::path& path) override;
+    void add_record(std::string_view record) override { records_.emplace_back(record); }
 
+    /// The records added since the last call.
+    std::vector<std::string> take_records() { return std::exchange(records_, {}); }
     const std::filesystem::path& output_root() const { return output_root_; }
     /// False: written files are not fsynced one by one (RunOptions::sync_outputs).
     void set_sync_outputs(bool sync) { sync_outputs_ = sync; }
 
 protected:
     const DocumentScope* scope() const { return scope_; }
+    /// Called when a file written through this context is in place.
+    virtual void file_written(const std::filesystem::path& /*path*/, std::int64_t /*size*/,
+                              const std::string& /*sha256*/) {}
+    /// Called before a file is written through this context.
+    virtual void file_starts(const std::filesystem::path& /*path*/) {}
+    /// Whether file_written needs the digest (hashing costs ~0.7 ns a byte).
+    virtual bool wants_digest() const { return false; }
 
 private:
+    friend class ContextFile;
     std::string name_;
     std::filesystem::path output_root_;
     const std::atomic<bool>* cancel_flag_;
     const DocumentScope* scope_;
     std::shared_ptr<spdlog::logger> logger_;
+    std::string shard_;
     bool sync_outputs_ = true;
     mutable OutputPathExpander paths_; // a cache: output_path is const in the SDK's interface
     AtomicWriter writer_;              // confined to output_root_
+    std::vector<std::string> records_;
 };
 
 /// A RunContext that remembers the files written through it (for reports and the CLI) and
@@ -162,18 +216,23 @@ public:
     /// `scope` must outlive the context.
     RecordingContext(std::string plugin_name, std::filesystem::path output_root,
                      const std::atomic<bool>* cancel_flag, std::shared_ptr<OutputClaims> claims,
-                     const DocumentScope& scope)
-        : RunContext(std::move(plugin_name), std::move(output_root), cancel_flag, &scope),
+                     const DocumentScope& scope, std::string shard = {})
+        : RunContext(std::move(plugin_name), std::move(output_root), cancel_flag, &scope,
+                     std::move(shard)),
           claims_(std::move(claims)) {}
-    void write_file(const std::filesystem::path& path, std::string_view bytes) override {
-        if (claims_) claims_->claim(path, scope()->input);
-        RunContext::write_file(path, bytes);
-        if (claims_) claims_->written(path, scope()->input, bytes);
-        written.push_back(path);
-    }
     std::vector<std::filesystem::path> written;
 
 private:
+    void file_starts(const std::filesystem::path& path) override {
+        if (claims_) claims_->claim(path, scope()->input);
+    }
+    void file_written(const std::filesystem::path& path, std::int64_t size,
+                      const std::string& sha256) override {
+        if (claims_) claims_->written(path, scope()->input, size, sha256);
+        written.push_back(path);
+    }
+    bool wants_digest() const override { return claims_ != nullptr; }
+
     std::shared_ptr<OutputClaims> claims_;
 };
 

@@ -86,8 +86,9 @@ DirId id_of(const struct stat& st) {
 
 class InputWalk {
 public:
-    InputWalk(const BatchOptions& options, DiscoveryProblems& problems, std::vector<Item>& items)
-        : options_(options), problems_(problems), items_(items) {}
+    InputWalk(const BatchOptions& options, const std::vector<std::string>& extensions,
+              DiscoveryProblems& problems, std::vector<Item>& items)
+        : options_(options), extensions_(extensions), problems_(problems), items_(items) {}
 
     void run() {
         int fd = ::open(options_.input_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -243,11 +244,10 @@ private:
     }
 
     bool wanted(const std::string& name) const {
-        if (options_.extensions.empty()) return true;
+        if (extensions_.empty()) return true;
         auto ext = lower(fs::path(name).extension().string());
         if (!ext.empty()) ext.erase(0, 1);
-        return std::find(options_.extensions.begin(), options_.extensions.end(), ext) !=
-               options_.extensions.end();
+        return std::find(extensions_.begin(), extensions_.end(), ext) != extensions_.end();
     }
 
     void unlisted(std::string path, std::string why) {
@@ -255,6 +255,7 @@ private:
     }
 
     const BatchOptions& options_;
+    const std::vector<std::string>& extensions_;
     DiscoveryProblems& problems_;
     std::vector<Item>& items_;
     std::string canonical_root_;
@@ -305,9 +306,10 @@ private:
 
 } // namespace
 
-std::vector<Item> discover(const BatchOptions& options, DiscoveryProblems& problems) {
+std::vector<Item> discover(const BatchOptions& options, const std::vector<std::string>& extensions,
+                           DiscoveryProblems& problems) {
     std::vector<Item> items;
-    InputWalk(options, problems, items).run();
+    InputWalk(options, extensions, problems, items).run();
     std::sort(items.begin(), items.end(),
               [](const Item& a, const Item& b) { return a.relative < b.relative; });
     auto by_path = [](const auto& a, const auto& b) { return a.path < b.path; };

@@ -39,7 +39,9 @@ struct DiscoveryProblems {
 /// (which also descends into links to directories). Links to directories inside the root are not
 /// followed (their files are found under their real path). Whatever cannot be listed is named
 /// in `problems.unlisted`, and the walk goes on.
-std::vector<Item> discover(const BatchOptions& options, DiscoveryProblems& problems);
+/// `extensions`: the inputs to consider (lower case, no dot); empty: every file.
+std::vector<Item> discover(const BatchOptions& options, const std::vector<std::string>& extensions,
+                           DiscoveryProblems& problems);
 
 /// Temporaries older than this whose writer cannot be checked (another host, another PID
 /// namespace, a name from an older bulletin) are taken to be abandoned.

@@ -106,7 +106,7 @@ std::string first_paragraph_difference(const Document& doc, const Json& gold_art
         for (std::size_t p = 0; p < gp.size(); ++p) {
             std::string expected = gp[p].get<std::string>();
             std::string got = a < doc.articles.size() && p < doc.articles[a].paragraphs.size()
-                                  ? doc.articles[a].paragraphs[p]
+                                  ? doc.articles[a].paragraphs[p].text
                                   : std::string();
             if (score_normalize(expected) != score_normalize(got))
                 return "article " + std::to_string(a + 1) + " paragraph " + std::to_string(p + 1) +
@@ -156,7 +156,7 @@ std::vector<ScoreRow> score_document(const Document& doc, const Json& gold) {
     for (const auto& a : doc.articles) {
         pt.push_back(score_normalize(a.title));
         for (const auto& p : a.paragraphs)
-            pp.push_back(score_normalize(p));
+            pp.push_back(score_normalize(p.text));
         std::string b = a.byline ? score_normalize(a.byline->department.value_or("")) : "";
         b += "|";
         if (a.byline)

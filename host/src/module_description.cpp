@@ -2,6 +2,7 @@
 
 #include "byte_fields.hpp"
 
+#include <bit>
 #include <set>
 
 namespace bulletin::host {
@@ -23,19 +24,28 @@ bool is_valid_kind(PluginKind kind) {
     return false;
 }
 
-bool is_valid_type(ParamType type) {
-    switch (type) {
-    case ParamType::String:
-    case ParamType::Int:
-    case ParamType::Double:
-    case ParamType::Bool:
-    case ParamType::List:
-        return true;
-    }
-    return false;
+std::uint64_t bits_of(double value) {
+    return std::bit_cast<std::uint64_t>(value);
 }
 
 } // namespace
+
+ParamSpec ParamDescription::spec() const {
+    ParamSpec s;
+    s.name = name.c_str();
+    s.type = type;
+    s.default_value = default_value ? default_value->c_str() : nullptr;
+    s.required = required;
+    s.help = help.c_str();
+    s.choices = choices ? choices->c_str() : nullptr;
+    s.min = min;
+    s.max = max;
+    s.flags = flags;
+    s.tune_min = tune_min;
+    s.tune_max = tune_max;
+    s.tune_step = tune_step;
+    return s;
+}
 
 const ParamDescription* PluginDescription::param(std::string_view param_name) const {
     for (const auto& p : params)
@@ -59,12 +69,22 @@ ModuleDescription describe(const ModuleInfo& info) {
         d.kind = p.kind;
         d.description = text(p.description);
         d.flags = p.flags;
+        d.extensions = text(p.extensions);
         for (std::size_t j = 0; j < p.param_count; ++j) {
             const ParamSpec& s = p.params[j];
-            d.params.push_back(
-                {text(s.name), s.type,
-                 s.default_value ? std::optional<std::string>(s.default_value) : std::nullopt,
-                 s.required, text(s.help)});
+            ParamDescription& param = d.params.emplace_back();
+            param.name = text(s.name);
+            param.type = s.type;
+            if (s.default_value) param.default_value = s.default_value;
+            param.required = s.required;
+            param.help = text(s.help);
+            if (s.choices) param.choices = s.choices;
+            param.min = s.min;
+            param.max = s.max;
+            param.flags = s.flags;
+            param.tune_min = s.tune_min;
+            param.tune_max = s.tune_max;
+            param.tune_step = s.tune_step;
         }
     }
     return m;
@@ -91,15 +111,12 @@ std::string check_description(const ModuleDescription& module) {
         if (plugin.params.size() > kMaxParamsPerPlugin)
             return "plugin '" + plugin.name + "' declares " + std::to_string(plugin.params.size()) +
                    " parameters, more than the limit of " + std::to_string(kMaxParamsPerPlugin);
-        for (const auto& spec : plugin.params) {
-            if (spec.name.empty())
-                return "plugin '" + plugin.name + "' has a parameter without a name";
-            if (!is_valid_type(spec.type))
-                return "plugin '" + plugin.name + "': parameter '" + spec.name +
-                       "' has an unknown type";
-            if (spec.default_value && !param_value_valid(spec.type, *spec.default_value))
-                return "plugin '" + plugin.name + "': the default of parameter '" + spec.name +
-                       "' is not a valid " + param_type_name(spec.type);
+        for (std::size_t j = 0; j < plugin.params.size(); ++j) {
+            const ParamDescription& spec = plugin.params[j];
+            if (auto problem = check_param_spec(spec.spec()))
+                return "plugin '" + plugin.name + "': parameter " +
+                       (spec.name.empty() ? "#" + std::to_string(j + 1) : "'" + spec.name + "'") +
+                       " " + *problem;
         }
     }
     return {};
@@ -127,6 +144,7 @@ void put_module(std::string& out, const ModuleDescription& m) {
         put_uint(out, static_cast<std::uint32_t>(p.kind), 4);
         put_string(out, p.description);
         put_uint(out, p.flags, 4);
+        put_string(out, p.extensions);
         put_uint(out, p.params.size(), 4);
         for (const auto& s : p.params) {
             put_string(out, s.name);
@@ -135,6 +153,11 @@ void put_module(std::string& out, const ModuleDescription& m) {
             put_string(out, s.default_value.value_or(""));
             put_uint(out, s.required ? 1 : 0, 1);
             put_string(out, s.help);
+            put_uint(out, s.choices ? 1 : 0, 1);
+            put_string(out, s.choices.value_or(""));
+            put_uint(out, s.flags, 4);
+            for (double d : {s.min, s.max, s.tune_min, s.tune_max, s.tune_step})
+                put_uint(out, bits_of(d), 8);
         }
     }
 }
@@ -201,6 +224,7 @@ public:
             std::size_t params = 0;
             if (!string(p.name, "a plugin name") || !uint(kind, 4, "plugin kind") ||
                 !string(p.description, "a plugin description") || !uint(flags, 4, "flags") ||
+                !string(p.extensions, "reader extensions") ||
                 !count(params, kMaxParamsPerPlugin, "parameters"))
                 return false;
             p.kind = static_cast<PluginKind>(kind);
@@ -210,16 +234,31 @@ public:
                 std::uint64_t type = 0;
                 bool has_default = false;
                 std::string default_value;
+                bool has_choices = false;
+                std::string choices;
+                std::uint64_t param_flags = 0;
                 if (!string(s.name, "a parameter name") || !uint(type, 1, "parameter type") ||
                     !flag(has_default, "has-default") ||
                     !string(default_value, "a parameter default") ||
-                    !flag(s.required, "required") || !string(s.help, "a parameter help"))
+                    !flag(s.required, "required") || !string(s.help, "a parameter help") ||
+                    !flag(has_choices, "has-choices") || !string(choices, "parameter choices") ||
+                    !uint(param_flags, 4, "parameter flags"))
                     return false;
+                for (double* d : {&s.min, &s.max, &s.tune_min, &s.tune_max, &s.tune_step}) {
+                    std::uint64_t bits = 0;
+                    if (!uint(bits, 8, "a parameter bound")) return false;
+                    *d = std::bit_cast<double>(bits);
+                }
                 s.type = static_cast<ParamType>(type);
+                s.flags = static_cast<std::uint32_t>(param_flags);
                 if (has_default)
                     s.default_value = std::move(default_value);
                 else if (!default_value.empty()) // one encoding per description
                     return fail("parameter '" + s.name + "' has a default but says it has none");
+                if (has_choices)
+                    s.choices = std::move(choices);
+                else if (!choices.empty())
+                    return fail("parameter '" + s.name + "' has choices but says it has none");
             }
         }
         if (auto bad = check_description(m); !bad.empty()) return fail(bad);

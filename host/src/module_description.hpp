@@ -22,14 +22,22 @@ struct ParamDescription {
     std::optional<std::string> default_value;
     bool required = false;
     std::string help;
+    std::optional<std::string> choices; ///< Choice: '|'-separated
+    double min = -kUnbounded, max = kUnbounded;
+    std::uint32_t flags = 0; ///< kTunable
+    double tune_min = 0, tune_max = 0, tune_step = 0;
     bool operator==(const ParamDescription&) const = default;
+    /// The same as the SDK's ParamSpec, pointing into this description (valid while it lives),
+    /// so that the SDK's one checker (check_param_value, check_param_spec) judges values.
+    ParamSpec spec() const;
 };
 
 struct PluginDescription {
     std::string name;
     PluginKind kind = PluginKind::Reader;
     std::string description;
-    std::uint32_t flags = 0;
+    std::uint32_t flags = 0; ///< kCatchAll, kUsesPages
+    std::string extensions;  ///< readers: "txt text", space-separated
     std::vector<ParamDescription> params;
     const ParamDescription* param(std::string_view param_name) const;
     bool operator==(const PluginDescription&) const = default;
@@ -75,7 +83,7 @@ namespace description_format {
 
 /// Bumped whenever the layout of a description changes (a new field): caches in another
 /// version are ignored and rebuilt.
-inline constexpr std::uint32_t kVersion = 1;
+inline constexpr std::uint32_t kVersion = 2; ///< 2: SDK 2 (choices, ranges, tuning, extensions)
 inline constexpr std::string_view kCacheMagic{"BLTNREG\n", 8};
 /// Bounds on what a scanner reply or cache file may hold (docs/limits.md).
 inline constexpr std::size_t kMaxCacheBytes = 16 * 1024 * 1024;

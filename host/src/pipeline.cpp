@@ -463,33 +463,15 @@ private:
         return ok;
     }
 
-    void check_params(const PluginEntry& entry, const Stage& stage) {
+    void check_params(const PluginEntry& entry, Stage& stage) {
         const PluginDescription& info = *entry.info;
+        rename_dashed_params(info, stage);
         for (const auto& [name, param] : stage.params) {
+            if (auto problem = param_problem(info, name, param.value)) {
+                error(param.where, *problem);
+                continue;
+            }
             const ParamDescription* spec = info.param(name);
-            if (!spec) {
-                std::string message =
-                    "plugin '" + stage.plugin + "' has no parameter '" + name + "'";
-                std::string best;
-                std::size_t best_distance = name.size() / 2 + 2;
-                for (const auto& candidate : info.params) {
-                    auto d = edit_distance(name, candidate.name);
-                    if (d < best_distance) best_distance = d, best = candidate.name;
-                }
-                if (!best.empty())
-                    message += "; did you mean '" + best + "'?";
-                else
-                    message += "; `bulletin plugins " + stage.plugin + "` lists its parameters";
-                error(param.where, message);
-                continue;
-            }
-            if (!param_value_valid(spec->type, param.value)) {
-                error(param.where, "parameter '" + name + "' of plugin '" + stage.plugin +
-                                       "' must be " +
-                                       (spec->type == ParamType::Int ? "an " : "a ") +
-                                       param_type_name(spec->type) + ", not '" + param.value + "'");
-                continue;
-            }
             auto site = overrides_of_defaults_.find(stage.id + "." + name);
             if (site != overrides_of_defaults_.end() && spec->default_value &&
                 param.value == *spec->default_value && site->second.str() == param.where.str())
@@ -501,6 +483,29 @@ private:
             if (spec.required && !spec.default_value && !stage.params.count(spec.name))
                 error(stage.where, "plugin '" + stage.plugin + "' needs parameter '" + spec.name +
                                        "': " + spec.help);
+    }
+
+    /// SDK 2 names parameters [a-z0-9_]; a pipeline written for SDK 1 may spell one with '-'
+    /// ("resolve-year"). Such a name is taken as the '_' spelling, with a warning.
+    void rename_dashed_params(const PluginDescription& info, Stage& stage) {
+        std::vector<std::string> renames;
+        for (const auto& [name, param] : stage.params)
+            if (name.find('-') != std::string::npos && !info.param(name)) {
+                std::string underscored = name;
+                std::replace(underscored.begin(), underscored.end(), '-', '_');
+                if (info.param(underscored) && !stage.params.count(underscored))
+                    renames.push_back(name);
+            }
+        for (const auto& name : renames) {
+            auto node = stage.params.extract(name);
+            std::string underscored = name;
+            std::replace(underscored.begin(), underscored.end(), '-', '_');
+            warning(node.mapped().where, "parameter '" + name + "' of plugin '" + stage.plugin +
+                                             "' is now spelt '" + underscored +
+                                             "' (SDK 2); rename it in the pipeline");
+            node.key() = underscored;
+            stage.params.insert(std::move(node));
+        }
     }
 
     void error(const SourceLocation& where, std::string message) {

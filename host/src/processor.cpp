@@ -14,6 +14,7 @@ Result InProcess::process(const Item& item) {
     r.sha256 = std::move(outcome.document.source.sha256);
     for (const auto& o : outcome.outputs)
         r.outputs.push_back(o.string());
+    r.records = std::move(outcome.records);
     r.seconds = outcome.elapsed.count();
     return r;
 }

@@ -16,6 +16,7 @@ struct Result {
     std::string error;
     std::string sha256; ///< of the bytes converted; empty when the input was not read
     std::vector<std::string> outputs;
+    std::vector<StageRecord> records; ///< for the exporters' end_run, kept in the state
     double seconds = 0;
 };
 
@@ -23,8 +24,6 @@ class Processor {
 public:
     virtual ~Processor() = default;
     virtual Result process(const Item& item) = 0;
-    /// Lets exporters close their outputs; returns error messages.
-    virtual std::vector<std::string> finish() { return {}; }
 };
 
 /// Runs the pipeline in the batch process (one runner, so one instance of each plugin, per
@@ -34,7 +33,6 @@ public:
     InProcess(const PipelineDefinition& pipeline, const Registry& registry, RunOptions options)
         : runner_(pipeline, registry, std::move(options)) {}
     Result process(const Item& item) override;
-    std::vector<std::string> finish() override { return runner_.finish(); }
 
 private:
     PipelineRunner runner_;

@@ -242,7 +242,12 @@ void Registry::add_files(const std::vector<fs::path>& files) {
 
 void Registry::register_module(const fs::path& file, std::shared_ptr<const ModuleEntry> module) {
     for (const auto& plugin : module->description.plugins) {
-        auto [it, inserted] = plugins_.try_emplace(plugin.name, PluginEntry{&plugin, module});
+        // bulletin_add_plugin(... DATA) puts a module's data files in data/STEM/ beside it.
+        auto data = module->path.parent_path() / "data" / module->path.stem();
+        std::error_code data_error;
+        if (!fs::is_directory(data, data_error)) data.clear();
+        auto [it, inserted] =
+            plugins_.try_emplace(plugin.name, PluginEntry{&plugin, module, std::move(data)});
         if (!inserted) {
             errors_.push_back({file, "plugin '" + plugin.name + "' is provided by both " +
                                          it->second.module->path.string() + " and " +
@@ -320,32 +325,37 @@ std::optional<std::string> Registry::nearest(std::string_view name,
     return best;
 }
 
+std::optional<std::string> param_problem(const PluginDescription& info, const std::string& name,
+                                         const std::string& value) {
+    const ParamDescription* spec = info.param(name);
+    if (!spec) {
+        std::string message = "plugin '" + info.name + "' has no parameter '" + name + "'";
+        std::optional<std::string> best;
+        std::size_t best_distance = name.size() / 2 + 2;
+        for (const auto& candidate : info.params) {
+            auto d = edit_distance(name, candidate.name);
+            if (d < best_distance) best_distance = d, best = candidate.name;
+        }
+        if (best)
+            message += "; did you mean '" + *best + "'?";
+        else if (info.params.empty())
+            message += "; it takes no parameters";
+        else
+            message += "; `bulletin plugins " + info.name + "` lists its parameters";
+        return message;
+    }
+    if (auto problem = check_param_value(spec->spec(), value))
+        return "parameter '" + name + "' of plugin '" + info.name + "' " + *problem;
+    return std::nullopt;
+}
+
 std::vector<std::string>
 Registry::check_params(const PluginEntry& entry,
                        const std::map<std::string, std::string>& values) const {
     std::vector<std::string> problems;
     const PluginDescription& info = *entry.info;
-    for (const auto& [name, value] : values) {
-        const ParamDescription* spec = info.param(name);
-        if (!spec) {
-            std::string message = "plugin '" + info.name + "' has no parameter '" + name + "'";
-            std::optional<std::string> best;
-            std::size_t best_distance = name.size() / 2 + 2;
-            for (const auto& candidate : info.params) {
-                auto d = edit_distance(name, candidate.name);
-                if (d < best_distance) best_distance = d, best = candidate.name;
-            }
-            if (best)
-                message += "; did you mean '" + *best + "'?";
-            else if (info.params.empty())
-                message += "; it takes no parameters";
-            problems.push_back(message);
-        } else if (!param_value_valid(spec->type, value)) {
-            problems.push_back("parameter '" + name + "' of plugin '" + info.name + "' must be " +
-                               (spec->type == ParamType::Int ? "an " : "a ") +
-                               param_type_name(spec->type) + ", not '" + value + "'");
-        }
-    }
+    for (const auto& [name, value] : values)
+        if (auto problem = param_problem(info, name, value)) problems.push_back(*problem);
     for (const auto& spec : info.params)
         if (spec.required && !spec.default_value && !values.count(spec.name))
             problems.push_back("plugin '" + info.name + "' needs parameter '" + spec.name + "' (" +
@@ -359,7 +369,7 @@ Params Registry::complete_params(const PluginEntry& entry,
     for (const auto& spec : entry.info->params)
         if (spec.default_value && !all.count(spec.name))
             all.emplace(spec.name, *spec.default_value);
-    return Params(std::move(all));
+    return Params(std::move(all), entry.data_dir);
 }
 
 std::pair<std::unique_ptr<Plugin>, std::shared_ptr<const LoadedModule>>

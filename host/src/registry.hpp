@@ -28,6 +28,9 @@ struct ModuleEntry {
 struct PluginEntry {
     const PluginDescription* info = nullptr;
     std::shared_ptr<const ModuleEntry> module;
+    /// DIR/data/STEM/ beside the module DIR/STEM.so when it exists (bulletin_add_plugin DATA):
+    /// Params::data_dir().
+    std::filesystem::path data_dir;
 };
 
 /// A plugin object together with the module that made it. Members are destroyed in reverse
@@ -40,6 +43,12 @@ template <class T> struct PluginInstance {
     T* operator->() const { return object.get(); }
     T& operator*() const { return *object; }
 };
+
+/// The one check of a parameter a pipeline, `--set`, `validate` and plugin creation use: what is
+/// wrong with `name`=`value` for `info` (an unknown name, with the nearest known one; a value
+/// outside its type, choices or range: check_param_value), or nullopt.
+std::optional<std::string> param_problem(const PluginDescription& info, const std::string& name,
+                                         const std::string& value);
 
 /// Where plugin modules are looked for, in order: --plugin-dir values, BULLETIN_PLUGIN_PATH
 /// (colon-separated), then the built-in directory next to the executable.
@@ -89,8 +98,8 @@ public:
     std::optional<std::string> nearest(std::string_view name,
                                        std::optional<PluginKind> kind = {}) const;
 
-    /// Checks `values` against the plugin's parameter table and fills in defaults. Returns one
-    /// message per problem (unknown name, wrong type, missing required value).
+    /// Checks `values` against the plugin's parameter table (param_problem, then required
+    /// values). Returns one message per problem.
     std::vector<std::string> check_params(const PluginEntry& entry,
                                           const std::map<std::string, std::string>& values) const;
     static Params complete_params(const PluginEntry& entry,
@@ -124,6 +133,21 @@ private:
     std::unique_ptr<State> state_; ///< the cache and the loaded modules
 };
 
+/// "Reader", "Segmenter", ...: the SDK class of a kind.
+constexpr const char* kind_class_name(PluginKind kind) {
+    switch (kind) {
+    case PluginKind::Reader:
+        return "Reader";
+    case PluginKind::Segmenter:
+        return "Segmenter";
+    case PluginKind::Tagger:
+        return "Tagger";
+    case PluginKind::Exporter:
+        return "Exporter";
+    }
+    return "Plugin";
+}
+
 template <class T> constexpr PluginKind kind_of();
 template <> constexpr PluginKind kind_of<Reader>() {
     return PluginKind::Reader;
@@ -146,8 +170,17 @@ PluginInstance<T> Registry::create(std::string_view name,
     PluginInstance<T> instance;
     auto [object, module] = create_plugin(*entry, kind_of<T>(), values, instance.info);
     instance.module = std::move(module);
-    // create_plugin checked the kind, so this cast is exact.
-    instance.object.reset(static_cast<T*>(object.release()));
+    // The declared kind was checked; the class is checked too, for a module whose declaration
+    // bypassed BULLETIN_PLUGIN's compile-time check.
+    T* typed = dynamic_cast<T*>(object.get());
+    if (!typed)
+        throw std::runtime_error(
+            "plugin '" + entry->info->name + "' (" + instance.module->path.string() +
+            ") is declared a " + plugin_kind_name(entry->info->kind) +
+            " but its class does not implement bulletin::" + kind_class_name(kind_of<T>()) +
+            "; declare it with the kind of the class it derives from");
+    object.release();
+    instance.object.reset(typed);
     return instance;
 }
 

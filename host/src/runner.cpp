@@ -2,13 +2,13 @@
 
 #include "logging.hpp"
 
-#include <nettle/sha2.h>
 #include <spdlog/spdlog.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <memory>
@@ -16,31 +16,14 @@
 
 namespace bulletin::host {
 
-// SHA-256 from Nettle rather than OpenSSL: OpenSSL 3 reads openssl.cnf and builds its algorithm
-// name map on the first fetch (5.3 M instructions, 14 % of `bulletin run` on one bulletin) and
-// tears it down at exit (0.7 M); Nettle has no set-up. Both use SHA-NI: ~4.5 us for the 6.4 KB
-// sample. (Under valgrind neither can, and Nettle's fallback counts ~1.5x OpenSSL's instructions.)
-std::string sha256_hex(std::string_view bytes) {
-    sha256_ctx ctx;
-    sha256_init(&ctx);
-    sha256_update(&ctx, bytes.size(), reinterpret_cast<const std::uint8_t*>(bytes.data()));
-    std::uint8_t digest[SHA256_DIGEST_SIZE];
-    sha256_digest(&ctx, sizeof digest, digest);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out(2 * sizeof digest, '0');
-    for (std::size_t i = 0; i < sizeof digest; ++i) {
-        out[2 * i] = hex[digest[i] >> 4];
-        out[2 * i + 1] = hex[digest[i] & 0xF];
-    }
-    return out;
-}
-
 namespace {
 
 /// A plugin instance and the context it is called with; the context records written files.
 template <class T> struct Bound {
     PluginInstance<T> plugin;
     std::unique_ptr<RecordingContext> context;
+    std::unique_ptr<RunContext> run_context; ///< exporters: for begin_run and end_run
+    std::string key;                         ///< exporters: where their records are kept
 };
 
 } // namespace
@@ -51,6 +34,7 @@ struct PipelineRunner::Stages {
     std::vector<Bound<Segmenter>> segmenters;
     std::vector<Bound<Tagger>> taggers;
     std::vector<Bound<Exporter>> exporters;
+    bool keep_pages = false; ///< a stage after the segmenter reads the pages' lines (kUsesPages)
 };
 
 namespace {
@@ -61,9 +45,15 @@ void bind_all(const PipelineDefinition& pipeline, const Registry& registry,
     for (const Stage* stage : pipeline.enabled(kind_of<T>())) {
         Bound<T> bound;
         bound.plugin = registry.create<T>(stage->plugin, stage->values());
-        bound.context = std::make_unique<RecordingContext>(stage->plugin, options.output_root,
-                                                           options.cancel, options.claims, scope);
+        bound.context =
+            std::make_unique<RecordingContext>(stage->plugin, options.output_root, options.cancel,
+                                               options.claims, scope, options.shard);
         bound.context->set_sync_outputs(options.sync_outputs);
+        if constexpr (std::is_same_v<T, Exporter>) {
+            bound.run_context = std::make_unique<RunContext>(
+                stage->plugin, options.output_root, options.cancel, nullptr, options.shard);
+            bound.key = std::to_string(out.size() + 1) + ":" + stage->plugin;
+        }
         out.push_back(std::move(bound));
     }
 }
@@ -110,10 +100,78 @@ PipelineRunner::PipelineRunner(const PipelineDefinition& pipeline, const Registr
                                RunOptions options)
     : stages_(std::make_unique<Stages>()), options_(std::move(options)) {
     if (!options_.claims) options_.claims = std::make_shared<OutputClaims>();
-    bind_all(pipeline, registry, options_, stages_->scope, stages_->readers);
-    bind_all(pipeline, registry, options_, stages_->scope, stages_->segmenters);
-    bind_all(pipeline, registry, options_, stages_->scope, stages_->taggers);
-    bind_all(pipeline, registry, options_, stages_->scope, stages_->exporters);
+    auto& st = *stages_;
+    if (!options_.exporters_only) {
+        bind_all(pipeline, registry, options_, st.scope, st.readers);
+        // A catch-all reader (plain text) goes last, so that a reader added by `extends` after
+        // it still sees its files first.
+        std::stable_partition(st.readers.begin(), st.readers.end(), [](const auto& reader) {
+            return !(reader.plugin.info->flags & kCatchAll);
+        });
+        bind_all(pipeline, registry, options_, st.scope, st.segmenters);
+        bind_all(pipeline, registry, options_, st.scope, st.taggers);
+    }
+    bind_all(pipeline, registry, options_, st.scope, st.exporters);
+    for (const auto& tagger : st.taggers)
+        st.keep_pages = st.keep_pages || (tagger.plugin.info->flags & kUsesPages);
+    for (const auto& exporter : st.exporters)
+        st.keep_pages = st.keep_pages || (exporter.plugin.info->flags & kUsesPages);
+}
+
+void MemoryRecords::add(const DocumentOutcome& outcome) {
+    by_input_[outcome.input.string()] = outcome.records;
+}
+
+void MemoryRecords::for_each(const std::string& stage, const Records::Visitor& visit) const {
+    for (const auto& [input, records] : by_input_)
+        for (const auto& r : records)
+            if (r.stage == stage) visit(input, r.record);
+}
+
+namespace {
+
+/// One exporter's view of a RecordSource.
+class StageRecords final : public Records {
+public:
+    StageRecords(const RecordSource& source, const std::string& stage)
+        : source_(source), stage_(stage) {}
+    void for_each(const Visitor& visit) const override { source_.for_each(stage_, visit); }
+
+private:
+    const RecordSource& source_;
+    const std::string& stage_;
+};
+
+} // namespace
+
+std::vector<std::string> PipelineRunner::begin_run() {
+    std::vector<std::string> errors;
+    for (auto& stage : stages_->exporters) {
+        std::string error;
+        if (!guarded("exporter", stage.plugin.info->name, "(start of run)", error,
+                     [&] { stage.plugin->begin_run(*stage.run_context); }))
+            errors.push_back(error);
+    }
+    return errors;
+}
+
+std::vector<std::string> PipelineRunner::end_run(const RecordSource& records) {
+    std::vector<std::string> errors;
+    for (auto& stage : stages_->exporters) {
+        std::string error;
+        StageRecords view(records, stage.key);
+        if (!guarded("exporter", stage.plugin.info->name, "(end of run)", error,
+                     [&] { stage.plugin->end_run(view, *stage.run_context); }))
+            errors.push_back(error);
+    }
+    return errors;
+}
+
+std::vector<std::string> PipelineRunner::exporter_stages() const {
+    std::vector<std::string> keys;
+    for (const auto& stage : stages_->exporters)
+        keys.push_back(stage.key);
+    return keys;
 }
 
 PipelineRunner::~PipelineRunner() = default;
@@ -153,12 +211,20 @@ DocumentOutcome PipelineRunner::process(const std::filesystem::path& input,
                         "; check the file's permissions and that it is not being written";
         return outcome;
     }
-    return process_bytes(input, bytes, relative_dir);
+    std::string_view view = bytes;
+    return convert(input, view, &bytes, relative_dir);
 }
 
 DocumentOutcome PipelineRunner::process_bytes(const std::filesystem::path& input,
                                               std::string_view bytes,
                                               const std::filesystem::path& relative_dir) {
+    return convert(input, bytes, nullptr, relative_dir);
+}
+
+/// `owned`, when given, holds `bytes` and is freed once the reader is done with them.
+DocumentOutcome PipelineRunner::convert(const std::filesystem::path& input, std::string_view bytes,
+                                        std::string* owned,
+                                        const std::filesystem::path& relative_dir) {
     auto started = std::chrono::steady_clock::now();
     DocumentOutcome outcome;
     outcome.input = input;
@@ -218,12 +284,33 @@ DocumentOutcome PipelineRunner::process_bytes(const std::filesystem::path& input
         return finish(false);
     if (doc.source.format.empty()) doc.source.format = outcome.reader;
     doc.source.pages = static_cast<int>(doc.pages.size());
+    if (owned) std::string().swap(*owned); // the document holds what the later stages need
 
-    for (auto& stage : stages_->segmenters) {
+    if (!stages_->segmenters.empty()) {
         if (stop_requested("segmenter")) return finish(false);
-        if (!guarded("segmenter", stage.plugin.info->name, input, outcome.error,
-                     [&] { stage.plugin->segment(doc, *stage.context); }))
+        // The segmenter for this kind of document: the best score, the first of equals.
+        auto* best = &stages_->segmenters.front();
+        if (stages_->segmenters.size() > 1) {
+            double best_score = -1;
+            for (auto& stage : stages_->segmenters) {
+                double score = 0;
+                if (!guarded("segmenter", stage.plugin.info->name, input, outcome.error,
+                             [&] { score = stage.plugin->score(doc); }))
+                    return finish(false);
+                if (score > best_score) {
+                    best_score = score;
+                    best = &stage;
+                }
+            }
+        }
+        outcome.segmenter = best->plugin.info->name;
+        if (!guarded("segmenter", outcome.segmenter, input, outcome.error,
+                     [&] { best->plugin->segment(doc, *best->context); }))
             return finish(false);
+        // The lines are most of a document's memory; only kUsesPages stages read them now.
+        if (!stages_->keep_pages)
+            for (auto& page : doc.pages)
+                std::vector<Line>().swap(page.lines);
     }
     for (auto& stage : stages_->taggers) {
         if (stop_requested("tagger")) return finish(false);
@@ -245,19 +332,10 @@ DocumentOutcome PipelineRunner::process_bytes(const std::filesystem::path& input
         }
         outcome.outputs.insert(outcome.outputs.end(), stage.context->written.begin(),
                                stage.context->written.end());
+        for (auto& record : stage.context->take_records())
+            outcome.records.push_back({stage.key, std::move(record)});
     }
     return finish(ok);
-}
-
-std::vector<std::string> PipelineRunner::finish() {
-    std::vector<std::string> errors;
-    for (auto& stage : stages_->exporters) {
-        std::string error;
-        if (!guarded("exporter", stage.plugin.info->name, "(end of run)", error,
-                     [&] { stage.plugin->finish(*stage.context); }))
-            errors.push_back(error);
-    }
-    return errors;
 }
 
 } // namespace bulletin::host

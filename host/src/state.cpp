@@ -127,6 +127,11 @@ StateStore::StateStore(const std::filesystem::path& file) : file_(file) {
             .release());
     release_statement_.reset(
         prepare(db_.get(), file_, "DELETE FROM outputs WHERE path = ?").release());
+    clear_records_.reset(
+        prepare(db_.get(), file_, "DELETE FROM records WHERE input = ?").release());
+    save_record_.reset(
+        prepare(db_.get(), file_, "INSERT INTO records(stage, input, seq, record) VALUES(?,?,?,?)")
+            .release());
 }
 
 StateStore::~StateStore() = default;
@@ -137,7 +142,7 @@ int StateStore::schema_version() const {
 }
 
 /// Brings the file to kSchemaVersion. Version 0 is the schema before versions were kept (and
-/// an empty file): only the `inputs` table.
+/// an empty file): only the `inputs` table; version 1 has no `records` (SDK 1).
 void StateStore::migrate() {
     int version = schema_version();
     if (version == kSchemaVersion) return;
@@ -149,6 +154,25 @@ void StateStore::migrate() {
                          false);
     exec(db_.get(), file_, "BEGIN IMMEDIATE", "cannot migrate the state database");
     try {
+        if (version < 1) migrate_to_1();
+        exec(db_.get(), file_, R"(CREATE TABLE IF NOT EXISTS records(
+                stage TEXT NOT NULL,
+                input TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                record BLOB NOT NULL,
+                PRIMARY KEY (stage, input, seq)) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS records_by_input ON records(input);
+            PRAGMA user_version = 2;)",
+             "cannot migrate the state database");
+        exec(db_.get(), file_, "COMMIT", "cannot migrate the state database");
+    } catch (...) {
+        sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+void StateStore::migrate_to_1() {
+    {
         exec(db_.get(), file_, R"(CREATE TABLE IF NOT EXISTS inputs(
             path TEXT PRIMARY KEY,
             input_sha256 TEXT NOT NULL,
@@ -168,13 +192,8 @@ void StateStore::migrate() {
                 path TEXT PRIMARY KEY,
                 input TEXT NOT NULL,
                 size INTEGER NOT NULL DEFAULT -1,
-                sha256 TEXT NOT NULL DEFAULT '');
-            PRAGMA user_version = 1;)",
+                sha256 TEXT NOT NULL DEFAULT '');)",
              "cannot migrate the state database");
-        exec(db_.get(), file_, "COMMIT", "cannot migrate the state database");
-    } catch (...) {
-        sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-        throw;
     }
 }
 
@@ -247,6 +266,37 @@ void StateStore::save(const InputRecord& r) {
     bind_text(s.get(), 11, r.finished_at);
     sqlite3_bind_int(s.get(), 12, r.crashes);
     if (sqlite3_step(s.get()) != SQLITE_DONE) fail("cannot record the state in");
+    if (!r.records) return;
+    {
+        ResetOnExit clear{clear_records_.get()};
+        bind_text(clear.get(), 1, r.path);
+        if (sqlite3_step(clear.get()) != SQLITE_DONE) fail("cannot record the state in");
+    }
+    int seq = 0;
+    for (const auto& [stage, record] : *r.records) {
+        ResetOnExit save{save_record_.get()};
+        bind_text(save.get(), 1, stage);
+        bind_text(save.get(), 2, r.path);
+        sqlite3_bind_int(save.get(), 3, seq++);
+        sqlite3_bind_blob64(save.get(), 4, record.data(), record.size(), SQLITE_TRANSIENT);
+        if (sqlite3_step(save.get()) != SQLITE_DONE) fail("cannot record the state in");
+    }
+}
+
+void StateStore::for_each_record(
+    const std::string& stage,
+    const std::function<void(std::string_view, std::string_view)>& visit) const {
+    auto s = prepare(db_.get(), file_,
+                     "SELECT input, record FROM records WHERE stage = ? ORDER BY input, seq");
+    bind_text(s.get(), 1, stage);
+    int rc;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+        std::string input = column_text(s.get(), 0);
+        const void* data = sqlite3_column_blob(s.get(), 1);
+        auto size = static_cast<std::size_t>(sqlite3_column_bytes(s.get(), 1));
+        visit(input, std::string_view(static_cast<const char*>(data), data ? size : 0));
+    }
+    if (rc != SQLITE_DONE) fail("cannot read the state database");
 }
 
 void StateStore::save(const OutputRecord& r) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -32,6 +33,9 @@ struct InputRecord {
     /// Times this content crashed the batch process (in-process conversion).
     int crashes = 0;
     std::string finished_at; ///< ISO 8601 UTC
+    /// The exporters' records (stage, record) for end_run: replace the input's records when
+    /// set (a conversion that succeeded), leave them as they are when not.
+    std::optional<std::vector<std::pair<std::string, std::string>>> records;
 };
 
 /// One output file: who owns it (the claim) and what was written (checked when skipping).
@@ -58,7 +62,7 @@ private:
 class StateStore {
 public:
     /// The schema this build writes (PRAGMA user_version); older files are migrated on open.
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     /// Opens (creating and migrating if needed) the state database. Throws StateError.
     explicit StateStore(const std::filesystem::path& file);
@@ -79,6 +83,11 @@ public:
     void commit(const std::vector<InputRecord>& records, const std::vector<OutputRecord>& outputs,
                 const std::vector<std::string>& released = {});
 
+    /// Every record of exporter stage `stage`, ordered by input path, then as added.
+    void for_each_record(
+        const std::string& stage,
+        const std::function<void(std::string_view input, std::string_view record)>& visit) const;
+
     const std::filesystem::path& file() const { return file_; }
 
 private:
@@ -89,6 +98,7 @@ private:
         void operator()(sqlite3_stmt* statement) const;
     };
     void migrate();
+    void migrate_to_1();
     void save(const InputRecord& record);
     void save(const OutputRecord& record);
     [[noreturn]] void fail(const std::string& what) const;
@@ -101,6 +111,8 @@ private:
     std::unique_ptr<sqlite3_stmt, StatementCloser> save_statement_;
     std::unique_ptr<sqlite3_stmt, StatementCloser> save_output_statement_;
     std::unique_ptr<sqlite3_stmt, StatementCloser> release_statement_;
+    std::unique_ptr<sqlite3_stmt, StatementCloser> clear_records_;
+    std::unique_ptr<sqlite3_stmt, StatementCloser> save_record_;
 };
 
 /// Claims outputs directly in a state database: used by `bulletin _worker` processes, which

@@ -86,6 +86,8 @@ Result Isolated::process(const Item& item) {
     r.error = std::move(reply->error);
     r.sha256 = std::move(reply->sha256);
     r.outputs = std::move(reply->outputs);
+    for (auto& [stage, record] : reply->records)
+        r.records.push_back({std::move(stage), std::move(record)});
     return r;
 }
 
@@ -109,6 +111,8 @@ std::vector<std::string> worker_argv(const BatchOptions& options) {
                              "--parent-pid", std::to_string(::getpid())});
     if (!options.state_file.empty()) // output claims go through the batch's state (claims.hpp)
         argv.insert(argv.end(), {"--state", options.state_file.string()});
+    if (auto shard = shard_suffix(options.shard); !shard.empty())
+        argv.insert(argv.end(), {"--shard-suffix", shard});
     for (const auto& set : options.sets) {
         argv.push_back("--set");
         argv.push_back(set);
@@ -149,16 +153,21 @@ protocol::Reply convert(PipelineRunner& runner, const protocol::Request& request
     reply.sha256 = std::move(outcome.document.source.sha256);
     for (const auto& o : outcome.outputs)
         reply.outputs.push_back(o.string());
+    for (auto& r : outcome.records)
+        reply.records.emplace_back(std::move(r.stage), std::move(r.record));
     auto size = protocol::encode_reply(reply).size();
-    if (size > protocol::kMaxReplyBytes || reply.outputs.size() > protocol::kMaxOutputs) {
+    if (size > protocol::kMaxReplyBytes || reply.outputs.size() > protocol::kMaxOutputs ||
+        reply.records.size() > protocol::kMaxOutputs) {
         reply.ok = false;
         reply.error = request.absolute + ": the worker's reply (" + std::to_string(size) +
                       " bytes, " + std::to_string(reply.outputs.size()) +
                       " outputs) is over the protocol's limits (" +
                       std::to_string(protocol::kMaxReplyBytes) + " bytes, " +
                       std::to_string(protocol::kMaxOutputs) +
-                      " outputs): a plugin's message or output list is far too long";
+                      " outputs or records): a plugin's message, outputs or records are far too "
+                      "many or too long";
         reply.outputs.clear();
+        reply.records.clear();
     }
     return reply;
 }
@@ -185,6 +194,7 @@ int run_worker(const Registry& registry, const WorkerOptions& options) {
     RunOptions run;
     run.output_root = options.output_root;
     run.max_input_bytes = options.max_input_bytes;
+    run.shard = options.shard;
     if (!options.state_file.empty())
         run.claims = std::make_shared<WorkerClaims>(
             options.state_file, StateKeys(options.input_root, options.output_root));
@@ -206,8 +216,6 @@ int run_worker(const Registry& registry, const WorkerOptions& options) {
                             protocol::kMaxReplyBytes);
         if (!frame || !write_fully(replies.get(), *frame)) return kExitSomeFailed;
     }
-    for (const auto& error : runner.finish())
-        std::cerr << "bulletin _worker: " << error << "\n";
     return kExitOk;
 }
 

@@ -56,6 +56,7 @@ struct WorkerOptions {
     pid_t parent_pid = 0; ///< the batch: the worker exits when it is gone
     /// The batch's state, through which output claims are shared (claims.hpp); empty: none.
     std::filesystem::path state_file;
+    std::string shard; ///< what {shard} expands to ("" or "-K-of-N")
 };
 
 /// The hidden `bulletin _worker` loop used by --isolate: reads request frames on stdin, converts

@@ -65,6 +65,11 @@ std::string encode_reply(const Reply& reply) {
     put_uint(out, reply.outputs.size(), 4); // the worker keeps it within kMaxOutputs
     for (const auto& o : reply.outputs)
         put_string(out, o);
+    put_uint(out, reply.records.size(), 4); // within kMaxOutputs too
+    for (const auto& [stage, record] : reply.records) {
+        put_string(out, stage);
+        put_string(out, record);
+    }
     return out;
 }
 
@@ -104,6 +109,22 @@ std::optional<Reply> decode_reply(std::string_view payload, std::string& error) 
             Fields::fail(error, "truncated output list");
             return std::nullopt;
         }
+    if (!in.uint(count, 4)) {
+        Fields::fail(error, "truncated reply");
+        return std::nullopt;
+    }
+    if (count > kMaxOutputs) {
+        Fields::fail(error, std::to_string(count) + " records, more than the limit of " +
+                                std::to_string(kMaxOutputs));
+        return std::nullopt;
+    }
+    for (std::uint64_t i = 0; i < count; ++i) {
+        auto& [stage, record] = r.records.emplace_back();
+        if (!in.string(stage) || !in.string(record)) {
+            Fields::fail(error, "truncated record list");
+            return std::nullopt;
+        }
+    }
     if (!in.at_end(error)) return std::nullopt;
     return r;
 }

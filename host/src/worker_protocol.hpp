@@ -37,6 +37,8 @@ struct Reply {
     std::string sha256;
     std::string error;
     std::vector<std::string> outputs;
+    /// Exporters' records for end_run: (stage, record) pairs, at most kMaxOutputs.
+    std::vector<std::pair<std::string, std::string>> records;
     bool operator==(const Reply&) const = default;
 };
 

@@ -1,6 +1,6 @@
 # `cmake --install`: the bulletin program, built-in plugins and pipelines (installed by their own
 # CMakeLists), and the SDK for third parties: headers, libbulletin-sdk, a CMake package
-# (find_package(BulletinSDK 1.0 CONFIG)), bulletin_add_plugin(), and a pkg-config file.
+# (find_package(BulletinSDK 2.0 CONFIG)), bulletin_add_plugin(), and a pkg-config file.
 include(CMakePackageConfigHelpers)
 
 install(TARGETS bulletin_sdk EXPORT BulletinSDKTargets
@@ -25,6 +25,8 @@ install(FILES
   ${PROJECT_SOURCE_DIR}/sdk/cmake/BulletinPlugin.cmake
   DESTINATION ${BULLETIN_CMAKE_DIR})
 
+file(RELATIVE_PATH BULLETIN_PC_TO_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
+string(REGEX REPLACE "/$" "" BULLETIN_PC_TO_PREFIX "${BULLETIN_PC_TO_PREFIX}")
 configure_file(${PROJECT_SOURCE_DIR}/sdk/cmake/bulletin-sdk.pc.in
   ${PROJECT_BINARY_DIR}/bulletin-sdk.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/bulletin-sdk.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -124,7 +124,10 @@ void escape(std::string_view text, std::string& out) {
 }
 
 void Writer::flush() {
-    out_->append(buffer_, used_);
+    if (file_)
+        file_->write(std::string_view(buffer_, used_));
+    else
+        out_->append(buffer_, used_);
     used_ = 0;
 }
 
@@ -133,8 +136,12 @@ void Writer::deep_line_break(int depth) {
     flush();
     const auto spaces = static_cast<std::size_t>(depth) * static_cast<std::size_t>(indent_);
     if (spaces + 16 <= kBufferSize) return line_break(depth);
-    out_->push_back('\n');
-    out_->append(spaces, ' ');
+    std::string indentation(1, '\n');
+    indentation.append(spaces, ' ');
+    if (file_)
+        file_->write(indentation);
+    else
+        out_->append(indentation);
 }
 
 void Writer::put_escaped(std::string_view text) {
@@ -207,7 +214,7 @@ std::size_t estimate_size(const Document& doc, int indent) {
     for (const auto& a : doc.articles) {
         add(a.title);
         for (const auto& p : a.paragraphs)
-            add(p);
+            add(p.text);
         if (a.byline) text += 2 * a.byline->text.size();
         lines += 8 + a.paragraphs.size();
     }
@@ -235,7 +242,7 @@ std::size_t estimate_size(const Document& doc, int indent) {
 } // namespace
 
 void write_document(Writer& w, const Document& doc) {
-    w.out().reserve(w.out().size() + estimate_size(doc, w.indent()));
+    if (!w.file_) w.out().reserve(w.out().size() + estimate_size(doc, w.indent()));
     w.begin_object();
     w.plain_member("schema", "bulletin/1");
 
@@ -265,14 +272,22 @@ void write_document(Writer& w, const Document& doc) {
     w.plain_member("publisher", m.publisher)
         .plain_member("date", m.date)
         .plain_member("date_text", m.date_text);
+    // The official-document (公文) fields: only when a segmenter found them, so that bulletins
+    // keep the bytes they had before SDK 2.
+    if (m.document_number) w.plain_member("document_number", m.document_number);
+    if (m.issuer_mark) w.plain_member("issuer_mark", m.issuer_mark);
+    if (!m.signers.empty()) w.plain_member("signers", m.signers);
+    if (m.urgency) w.plain_member("urgency", m.urgency);
+    if (m.classification) w.plain_member("classification", m.classification);
+    if (m.copy_number) w.plain_member("copy_number", m.copy_number);
     w.end_object();
 
     w.plain_key("articles").begin_array();
     for (const auto& a : doc.articles) {
-        w.begin_object()
-            .plain_member("title", a.title)
-            .plain_member("paragraphs", a.paragraphs)
-            .key("byline");
+        w.begin_object().plain_member("title", a.title).plain_key("paragraphs").begin_array();
+        for (const auto& p : a.paragraphs)
+            w.value(std::string_view(p.text));
+        w.end_array().key("byline");
         if (a.byline)
             w.begin_object()
                 .plain_member("department", a.byline->department)
@@ -281,6 +296,17 @@ void write_document(Writer& w, const Document& doc) {
                 .end_object();
         else
             w.value(nullptr);
+        if (!a.tables.empty()) {
+            w.plain_key("tables").begin_array();
+            for (const auto& t : a.tables) {
+                w.begin_object().plain_member("before_paragraph", t.before_paragraph);
+                w.plain_key("rows").begin_array();
+                for (const auto& row : t.rows)
+                    w.value(row);
+                w.end_array().end_object();
+            }
+            w.end_array();
+        }
         w.end_object();
     }
     w.end_array();
@@ -300,8 +326,8 @@ void write_document(Writer& w, const Document& doc) {
             .plain_member("text", e.text)
             .plain_member("value", e.value)
             .plain_member("attributes", e.attributes)
-            .plain_member("article", e.article)
-            .plain_member("paragraph", e.paragraph)
+            .plain_member("article", bulletin1_article(e))
+            .plain_member("paragraph", bulletin1_paragraph(e))
             .plain_member("start", e.start)
             .plain_member("end", e.end)
             .end_object();

@@ -217,7 +217,7 @@ namespace {
     throw Error(file + ": the document has more than " + std::to_string(limit) + " " + what +
                 " of text (the " + reader + " reader's " + param + " limit; a bulletin has far " +
                 "fewer: raise it with --set " + reader + "." + param +
-                "=N, 0 = no limit, if this really is one document)");
+                "=N if this really is one document)");
 }
 } // namespace
 

@@ -562,8 +562,25 @@ std::vector<Case> catalogue() {
                  [](const fs::path& dir) {
                      return run_args(dir, "x.txt", " --set text.min_confidence=high");
                  },
-                 2, "parameter 'min_confidence' of plugin 'text' must be an int, not 'high'",
+                 2, "parameter 'min_confidence' of plugin 'text' must be an integer, not 'high'",
                  false});
+    // Values that once switched a reader's limit off, or that are outside a choice: refused by
+    // the reader's declared range or choices (issue 15 item 8).
+    auto parameter_case = [&](std::string id, std::string set, std::string message) {
+        c.push_back({std::move(id), "",
+                     [set](const fs::path& dir) { return run_args(dir, "x.txt", " --set " + set); },
+                     2, std::move(message), false});
+    };
+    parameter_case("parameter-negative-limit", "ofd.max_entries=-1",
+                   "parameter 'max_entries' of plugin 'ofd' must be between 1 and 1000000, not -1");
+    parameter_case("parameter-nan-limit", "docx.max_ratio=nan",
+                   "parameter 'max_ratio' of plugin 'docx' must be a finite number, not 'nan'");
+    parameter_case(
+        "parameter-zero-limit", "text.max_line_bytes=0",
+        "parameter 'max_line_bytes' of plugin 'text' must be between 1 and 1073741824, not 0");
+    parameter_case(
+        "parameter-outside-choices", "text.double_spaced=maybe",
+        "parameter 'double_spaced' of plugin 'text' must be one of auto, yes, no, not 'maybe'");
     return c;
 }
 
@@ -717,7 +734,8 @@ TEST(BadInputs, PopplerMessagesNameTheFileAndAreEscaped) {
         << result.output;
 }
 
-// The per-document time limit: the same 100 MB single line, with the line-length limit lifted,
+// The per-document time limit: the same 100 MB single line, with the line-length limit raised to
+// its ceiling,
 // in an isolated batch with a short timeout fails that document only.
 TEST(BadInputs, IsolatedBatchTimesOutASlowDocument) {
     TempDir dir;
@@ -732,7 +750,7 @@ TEST(BadInputs, IsolatedBatchTimesOutASlowDocument) {
                   dir.path() / "in" / "chengdu-zhuanbao-2024-03.txt");
     auto result = run_command(quote(bulletin_binary()) + " batch " + pipeline() + " --input " +
                               quote(dir.path() / "in") + " --output " + quote(dir.path() / "out") +
-                              " --isolate --timeout 2 --set text.max_line_bytes=0");
+                              " --isolate --timeout 2 --set text.max_line_bytes=1073741824");
     EXPECT_EQ(result.exit_code, 1) << result.output;
     EXPECT_NE(result.output.find("one-line.txt"), std::string::npos) << result.output;
     EXPECT_NE(result.output.find("timed out"), std::string::npos) << result.output;

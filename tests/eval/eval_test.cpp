@@ -55,9 +55,13 @@ bulletin::Document perfect() {
     doc.masthead.issue = bulletin::IssueNumber{3, std::nullopt, std::nullopt, false};
     doc.masthead.publisher = "某办公厅";
     doc.masthead.date = "2024-03-08";
-    doc.articles.push_back(
-        {"标题一", {"第一段,内容。", "第二段"}, bulletin::Byline{"某处", {"张三"}, ""}});
-    doc.articles.push_back({"标题 二", {"第三段"}, std::nullopt});
+    auto& first = doc.articles.emplace_back();
+    first.title = "标题一";
+    first.paragraphs = {{"第一段,内容。", {}}, {"第二段", {}}};
+    first.byline = bulletin::Byline{"某处", {"张三"}, ""};
+    auto& second = doc.articles.emplace_back();
+    second.title = "标题 二";
+    second.paragraphs = {{"第三段", {}}};
     doc.distribution.push_back({"送", {"甲", "乙"}});
     auto entity = [](std::string type, std::string text, std::string value) {
         bulletin::Entity e;
@@ -86,7 +90,7 @@ TEST(Score, APerfectDocumentScoresOneEverywhere) {
 
 TEST(Score, ComparesAfterNfkcWithoutSpacesAndExplainsDifferences) {
     auto doc = perfect();
-    doc.articles[0].paragraphs[1] = "第二段落";
+    doc.articles[0].paragraphs[1].text = "第二段落";
     doc.articles.pop_back();
     doc.masthead.date = "2024-03-09";
     doc.entities[0].attributes["position"] = "副主任";

@@ -31,7 +31,7 @@ TEST(Csv, TablesRoundTripThroughPythonCsv) {
     TempDir dir;
     TestContext ctx(dir.path());
     exporter->write(doc, ctx);
-    exporter->finish(ctx);
+    exporter->end_run(TestRecords{}, ctx);
 
     auto articles = python_rows(dir.path(), dir.path() / "tricky.articles.csv");
     ASSERT_EQ(articles.size(), 3u);
@@ -43,8 +43,8 @@ TEST(Csv, TablesRoundTripThroughPythonCsv) {
 
     auto paragraphs = python_rows(dir.path(), dir.path() / "tricky.paragraphs.csv");
     ASSERT_EQ(paragraphs.size(), 3u);
-    EXPECT_EQ(paragraphs[1][3], doc.articles[0].paragraphs[0]); // quotes, commas, a newline
-    EXPECT_EQ(paragraphs[2][3], doc.articles[0].paragraphs[1]);
+    EXPECT_EQ(paragraphs[1][3], doc.articles[0].paragraphs[0].text); // quotes, commas, a newline
+    EXPECT_EQ(paragraphs[2][3], doc.articles[0].paragraphs[1].text);
 
     auto entities = python_rows(dir.path(), dir.path() / "tricky.entities.csv");
     ASSERT_EQ(entities.size(), doc.entities.size() + 1);
@@ -87,7 +87,7 @@ TEST(Csv, BomOptionAndTableSelection) {
 TEST(Csv, CellsThatLookLikeFormulasAreGuarded) {
     auto doc = make_sample_document();
     doc.articles[0].title = "=HYPERLINK(\"http://x\",\"点此\")";
-    doc.articles[0].paragraphs[0] = "+1-2";
+    doc.articles[0].paragraphs[0].text = "+1-2";
     doc.distribution.at(0).recipients.at(0) = "@SUM(A1)";
     TempDir dir;
     TestContext ctx(dir.path());

@@ -68,8 +68,11 @@ ordered_json reference_document(const Document& doc) {
             byline = {{"department", optional_string(a.byline->department)},
                       {"authors", a.byline->authors},
                       {"text", a.byline->text}};
+        std::vector<std::string> paragraphs;
+        for (const auto& p : a.paragraphs)
+            paragraphs.push_back(p.text);
         out["articles"].push_back(
-            {{"title", a.title}, {"paragraphs", a.paragraphs}, {"byline", byline}});
+            {{"title", a.title}, {"paragraphs", paragraphs}, {"byline", byline}});
     }
     out["distribution"] = ordered_json::array();
     for (const auto& d : doc.distribution)
@@ -83,8 +86,8 @@ ordered_json reference_document(const Document& doc) {
                                    {"text", e.text},
                                    {"value", e.value},
                                    {"attributes", attributes},
-                                   {"article", e.article},
-                                   {"paragraph", e.paragraph},
+                                   {"article", bulletin::bulletin1_article(e)},
+                                   {"paragraph", bulletin::bulletin1_paragraph(e)},
                                    {"start", e.start},
                                    {"end", e.end}});
     }
@@ -111,13 +114,13 @@ std::string reference_jsonl(const Document& doc) {
         const auto& article = doc.articles[i];
         std::string text;
         for (const auto& p : article.paragraphs)
-            text += (text.empty() ? "" : "\n") + p;
+            text += (text.empty() ? "" : "\n") + p.text;
         json by_type = {{"person", json::array()},
                         {"place", json::array()},
                         {"date", json::array()},
                         {"organization", json::array()}};
         for (const auto& e : doc.entities) {
-            if (e.article != static_cast<int>(i)) continue;
+            if (bulletin::bulletin1_article(e) != static_cast<int>(i)) continue;
             auto& values = by_type[e.type];
             if (values.is_null()) values = json::array();
             const auto& value = e.value.empty() ? e.text : e.value;
@@ -219,7 +222,7 @@ Document adversarial_document() {
     for (std::size_t i = 0; i < s.size(); ++i) {
         bulletin::Article a;
         a.title = s[i];
-        a.paragraphs = {s[i], "", s[(i + 1) % s.size()]};
+        a.paragraphs = {{s[i], {}}, {"", {}}, {s[(i + 1) % s.size()], {}}};
         if (i % 3 == 0) a.byline = bulletin::Byline{std::nullopt, {}, s[i]};
         if (i % 3 == 1) a.byline = bulletin::Byline{s[i], {s[i], "", s[0]}, ""};
         doc.articles.push_back(std::move(a));
@@ -228,6 +231,7 @@ Document adversarial_document() {
                                 s[i],
                                 i % 2 ? "" : s[i],
                                 {{s[i], s[i]}, {"", ""}},
+                                static_cast<bulletin::EntityPlace>(i % 5), // every place
                                 static_cast<int>(i % 4) - 1,
                                 -3,
                                 std::numeric_limits<int>::max(),
@@ -275,7 +279,8 @@ std::vector<std::pair<std::string, Document>> pipeline_documents() {
     return docs;
 }
 
-/// Keeps what an exporter writes instead of writing it.
+/// Keeps what an exporter writes instead of writing it: `written` holds the bytes of the last
+/// write_file or committed open_file, and the counts say which way they came.
 class CaptureContext final : public bulletin::Context {
 public:
     std::string_view plugin_name() const override { return "test"; }
@@ -285,10 +290,40 @@ public:
     std::filesystem::path output_path(std::string_view, const Document&) const override {
         return "/nonexistent/out";
     }
+    std::filesystem::path run_output_path(std::string_view) const override {
+        return "/nonexistent/run";
+    }
     void write_file(const std::filesystem::path&, std::string_view bytes) override {
+        ++write_file_calls;
         written = bytes;
     }
+    std::unique_ptr<bulletin::OutputFile> open_file(const std::filesystem::path&) override {
+        ++open_file_calls;
+        return std::make_unique<File>(*this);
+    }
+    void add_record(std::string_view) override {}
+
     std::string written;
+    int write_file_calls = 0, open_file_calls = 0;
+    std::size_t pieces = 0;           ///< OutputFile::write calls
+    std::size_t fail_after_bytes = 0; ///< when not 0, a write beyond this many bytes throws
+
+private:
+    class File final : public bulletin::OutputFile {
+    public:
+        explicit File(CaptureContext& ctx) : ctx_(ctx) {}
+        void write(std::string_view bytes) override {
+            ++ctx_.pieces;
+            if (ctx_.fail_after_bytes && bytes_.size() + bytes.size() > ctx_.fail_after_bytes)
+                throw bulletin::Error("disk full (test)");
+            bytes_ += bytes;
+        }
+        void commit() override { ctx_.written = bytes_; }
+
+    private:
+        CaptureContext& ctx_;
+        std::string bytes_;
+    };
 };
 
 // --- Escaping. ---
@@ -529,6 +564,117 @@ TEST(JsonDocument, AppendsToWhatIsThere) {
     bulletin::json::write_document(w, Document{});
     out += ']';
     EXPECT_EQ(nlohmann::json::parse(out).at(0).at("schema"), "bulletin/1");
+}
+
+// --- The json exporter streams through Context::open_file. ---
+
+/// A Context that writes through a TestContext (real files below a directory) but whose files
+/// fail once more than `fail_after_bytes` have been written, like a disk that fills up.
+class FailingDiskContext final : public bulletin::Context {
+public:
+    FailingDiskContext(TestContext& inner, std::size_t fail_after_bytes)
+        : inner_(inner), limit_(fail_after_bytes) {}
+    std::string_view plugin_name() const override { return inner_.plugin_name(); }
+    bool log_enabled(bulletin::LogLevel level) const override { return inner_.log_enabled(level); }
+    void log(bulletin::LogLevel level, std::string_view message) override {
+        inner_.log(level, message);
+    }
+    bool cancelled() const override { return inner_.cancelled(); }
+    std::filesystem::path output_path(std::string_view path_template,
+                                      const Document& document) const override {
+        return inner_.output_path(path_template, document);
+    }
+    std::filesystem::path run_output_path(std::string_view path_template) const override {
+        return inner_.run_output_path(path_template);
+    }
+    void write_file(const std::filesystem::path& path, std::string_view bytes) override {
+        inner_.write_file(path, bytes);
+    }
+    std::unique_ptr<bulletin::OutputFile> open_file(const std::filesystem::path& path) override {
+        return std::make_unique<File>(inner_.open_file(path), limit_);
+    }
+    void add_record(std::string_view record) override { inner_.add_record(record); }
+
+private:
+    class File final : public bulletin::OutputFile {
+    public:
+        File(std::unique_ptr<bulletin::OutputFile> inner, std::size_t limit)
+            : inner_(std::move(inner)), left_(limit) {}
+        void write(std::string_view bytes) override {
+            if (bytes.size() > left_) throw bulletin::Error("No space left on device (test)");
+            left_ -= bytes.size();
+            inner_->write(bytes);
+        }
+        void commit() override { inner_->commit(); }
+
+    private:
+        std::unique_ptr<bulletin::OutputFile> inner_;
+        std::size_t left_;
+    };
+    TestContext& inner_;
+    std::size_t limit_;
+};
+
+std::vector<std::filesystem::path> files_below(const std::filesystem::path& dir) {
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir))
+        if (!entry.is_directory()) files.push_back(entry.path());
+    return files;
+}
+
+TEST(JsonExporter, StreamsThroughOpenFileInPieces) {
+    auto doc = make_sample_document();
+    for (int copy = 0; copy < 3; ++copy) // several buffers' worth of JSON
+        doc.articles.insert(doc.articles.end(), doc.articles.begin(), doc.articles.end());
+    auto exporter = load<bulletin::Exporter>("json");
+    CaptureContext ctx;
+    exporter->write(doc, ctx);
+    EXPECT_EQ(ctx.write_file_calls, 0); // never the whole document as one string
+    EXPECT_EQ(ctx.open_file_calls, 1);
+    std::string expected;
+    bulletin::json::Writer w(expected, 2);
+    bulletin::json::write_document(w, doc);
+    EXPECT_EQ(ctx.written, expected + "\n");
+    EXPECT_GT(ctx.pieces, expected.size() / 4096) << "written in pieces, not at once";
+}
+
+TEST(JsonExporter, LongParagraphsAndDeepValuesStreamWhole) {
+    // Strings longer than the writer's buffer go to the file directly: none may be lost.
+    Document doc;
+    auto& article = doc.articles.emplace_back();
+    article.title = std::string(5000, 't');
+    for (std::size_t n : {1u, 2047u, 2048u, 2049u, 9000u})
+        article.paragraphs.push_back({std::string(n, 'p') + "“引号”" + std::string(n, 'q'), {}});
+    doc.metadata["long"] = std::string(70000, 'm');
+    for (int indent : {-1, 0, 2, 8}) {
+        auto exporter = load<bulletin::Exporter>("json", {{"indent", std::to_string(indent)}});
+        CaptureContext ctx;
+        exporter->write(doc, ctx);
+        std::string expected;
+        bulletin::json::Writer w(expected, indent);
+        bulletin::json::write_document(w, doc);
+        ASSERT_EQ(ctx.written.size(), expected.size() + 1) << "indent " << indent;
+        EXPECT_EQ(ctx.written, expected + "\n") << "indent " << indent;
+    }
+}
+
+TEST(JsonExporter, AFailedExportLeavesNoFile) {
+    TempDir dir;
+    TestContext files(dir.path());
+    auto doc = make_sample_document();
+    auto exporter = load<bulletin::Exporter>("json");
+    FailingDiskContext full(files, 3000); // fails part way through the document
+    EXPECT_THROW(exporter->write(doc, full), bulletin::Error);
+    EXPECT_TRUE(files_below(dir.path()).empty()) << "neither the target nor a temporary is left";
+    EXPECT_TRUE(files.written.empty());
+
+    FailingDiskContext roomy(files, std::size_t(1) << 30); // the same export with room succeeds
+    exporter->write(doc, roomy);
+    auto written = files_below(dir.path());
+    ASSERT_EQ(written.size(), 1u);
+    EXPECT_EQ(written[0].filename(), "hunan-xuanren-2023-04-24.json");
+    ASSERT_EQ(files.written.size(), 1u);
+    EXPECT_TRUE(std::filesystem::equivalent(files.written[0], written[0]));
 }
 
 } // namespace

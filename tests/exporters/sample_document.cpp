@@ -17,14 +17,14 @@ std::optional<std::string> optional_string(const nlohmann::json& value) {
 }
 
 // Adds an entity for every occurrence of `needle` in `haystack` (code point offsets).
-void find_all(Document& doc, const std::string& haystack, int article, int paragraph,
+void find_all(Document& doc, const std::string& haystack, EntityPlace place, int article, int index,
               const std::string& type, const std::string& needle, const std::string& value,
               const std::map<std::string, std::string>& attributes) {
     auto text = bulletin::text::to_u32(haystack);
     auto pattern = bulletin::text::to_u32(needle);
     for (auto pos = text.find(pattern); pos != std::u32string::npos;
          pos = text.find(pattern, pos + 1)) {
-        doc.entities.push_back({type, needle, value, attributes, article, paragraph,
+        doc.entities.push_back({type, needle, value, attributes, place, article, index,
                                 static_cast<int>(pos), static_cast<int>(pos + pattern.size())});
     }
 }
@@ -34,12 +34,13 @@ void tag_everywhere(Document& doc, const std::string& type, const std::string& n
     for (std::size_t a = 0; a < doc.articles.size(); ++a) {
         const auto& article = doc.articles[a];
         int ai = static_cast<int>(a);
-        find_all(doc, article.title, ai, Entity::kTitle, type, needle, value, attrs);
+        find_all(doc, article.title, EntityPlace::Title, ai, 0, type, needle, value, attrs);
         for (std::size_t p = 0; p < article.paragraphs.size(); ++p)
-            find_all(doc, article.paragraphs[p], ai, static_cast<int>(p), type, needle, value,
-                     attrs);
+            find_all(doc, article.paragraphs[p].text, EntityPlace::Paragraph, ai,
+                     static_cast<int>(p), type, needle, value, attrs);
         if (article.byline)
-            find_all(doc, article.byline->text, ai, Entity::kByline, type, needle, value, attrs);
+            find_all(doc, article.byline->text, EntityPlace::Byline, ai, 0, type, needle, value,
+                     attrs);
     }
 }
 
@@ -69,7 +70,8 @@ Document make_sample_document(const std::string& stem) {
     for (const auto& a : gold.at("articles")) {
         Article article;
         article.title = a.at("title").get<std::string>();
-        article.paragraphs = a.at("paragraphs").get<std::vector<std::string>>();
+        for (const auto& text : a.at("paragraphs"))
+            article.paragraphs.push_back({text.get<std::string>(), {}});
         if (!a.at("byline").is_null()) {
             Byline byline;
             byline.department = optional_string(a.at("byline").at("department"));
@@ -95,8 +97,9 @@ Document make_sample_document(const std::string& stem) {
                                 doc.masthead.date_text,
                                 iso,
                                 {},
-                                Entity::kMasthead,
-                                Entity::kTitle,
+                                EntityPlace::MastheadDate,
+                                0,
+                                0,
                                 0,
                                 static_cast<int>(bulletin::text::length(doc.masthead.date_text))});
     }
@@ -120,7 +123,8 @@ Document make_sample_document(const std::string& stem) {
         for (const auto& alias : place.at("aliases"))
             tag_everywhere(doc, "place", alias.get<std::string>(), name, attrs);
     }
-    // Recipients as cn.recipients tags them: article -1, paragraph -3, block and index.
+    // Recipients as cn.recipients tags them: place Recipient, article = block, index = recipient,
+    // and the block and index attributes.
     for (std::size_t b = 0; b < doc.distribution.size(); ++b) {
         const auto& block = doc.distribution[b];
         for (std::size_t r = 0; r < block.recipients.size(); ++r) {
@@ -132,16 +136,17 @@ Document make_sample_document(const std::string& stem) {
                                     {{"block", std::to_string(b)},
                                      {"index", std::to_string(r)},
                                      {"label", block.label}},
-                                    Entity::kMasthead,
-                                    -3,
+                                    EntityPlace::Recipient,
+                                    static_cast<int>(b),
+                                    static_cast<int>(r),
                                     0,
                                     static_cast<int>(bulletin::text::length(name))});
         }
     }
     // A day date in the first paragraph ("4月12日" in the Hunan sample).
     if (doc.masthead.date && !doc.articles.empty() && !doc.articles[0].paragraphs.empty()) {
-        find_all(doc, doc.articles[0].paragraphs[0], 0, 0, "date", "4月12日",
-                 doc.masthead.date->substr(0, 4) + "-04-12", {});
+        find_all(doc, doc.articles[0].paragraphs[0].text, EntityPlace::Paragraph, 0, 0, "date",
+                 "4月12日", doc.masthead.date->substr(0, 4) + "-04-12", {});
     }
     doc.metadata["encoding"] = "UTF-8";
     doc.diagnose(Severity::Info, "test", "built by make_sample_document", 1, 1);
@@ -160,9 +165,10 @@ Document make_tricky_document() {
     first.title = "标题 <script>alert(1)</script> & \"quotes\", commas";
     // 张三 [0,2), 北京市 [3,6), 李四 [7,9); "三在北京市见" [1,7) crosses 张三.
     first.paragraphs.push_back(
-        "张三在北京市见李四, \"引号\" and a\nnewline ]]> *bold* _x_ # h |t|");
-    first.paragraphs.push_back(std::string("control\x01"
-                                           "char\ttab <p>"));
+        {"张三在北京市见李四, \"引号\" and a\nnewline ]]> *bold* _x_ # h |t|", {}});
+    first.paragraphs.push_back({std::string("control\x01"
+                                            "char\ttab <p>"),
+                                {}});
     first.byline = Byline{"办公室 <x>", {"王五", "赵六"}, "办公室 <x> 王五 赵六"};
     doc.articles.push_back(std::move(first));
     Article empty;
@@ -173,16 +179,17 @@ Document make_tricky_document() {
     doc.distribution.push_back({"抄送", {}});
 
     doc.entities = {
-        {"person", "张三", "张三", {{"position", "主任"}}, 0, 0, 0, 2},
-        {"place", "北京市", "北京市", {{"code", "110000"}}, 0, 0, 3, 6},
-        {"person", "李四", "李四", {}, 0, 0, 7, 9},
-        {"organization", "三在北京市见", "x", {}, 0, 0, 1, 7}, // crosses 张三
-        {"place", "京", "北京", {}, 0, 0, 4, 5},               // nested inside 北京市
-        {"date", "alert", "2024-01", {}, 0, Entity::kTitle, 11, 16},
-        {"person", "王五", "王五", {}, 0, Entity::kByline, 8, 10},
-        {"person", "bogus", "x", {}, 0, 0, 50, 99}, // beyond the paragraph
-        {"person", "bogus", "x", {}, 7, 0, 0, 1},   // no such article
-        {"date", "2024年1月31日", "2024-01-31", {}, Entity::kMasthead, Entity::kTitle, 0, 10},
+        {"person", "张三", "张三", {{"position", "主任"}}, EntityPlace::Paragraph, 0, 0, 0, 2},
+        {"place", "北京市", "北京市", {{"code", "110000"}}, EntityPlace::Paragraph, 0, 0, 3, 6},
+        {"person", "李四", "李四", {}, EntityPlace::Paragraph, 0, 0, 7, 9},
+        {"organization", "三在北京市见", "x", {}, EntityPlace::Paragraph, 0, 0, 1, 7}, // crosses
+                                                                                       // 张三
+        {"place", "京", "北京", {}, EntityPlace::Paragraph, 0, 0, 4, 5}, // nested inside 北京市
+        {"date", "alert", "2024-01", {}, EntityPlace::Title, 0, 0, 11, 16},
+        {"person", "王五", "王五", {}, EntityPlace::Byline, 0, 0, 8, 10},
+        {"person", "bogus", "x", {}, EntityPlace::Paragraph, 0, 0, 50, 99}, // beyond the paragraph
+        {"person", "bogus", "x", {}, EntityPlace::Paragraph, 7, 0, 0, 1},   // no such article
+        {"date", "2024年1月31日", "2024-01-31", {}, EntityPlace::MastheadDate, 0, 0, 0, 10},
     };
     doc.masthead.date_text = "2024年1月31日";
     doc.metadata["note"] = "a, \"b\"\nc";

@@ -23,7 +23,7 @@ bool have_cli() {
 void export_one(const bulletin::Document& doc, TestContext& ctx) {
     auto exporter = load<bulletin::Exporter>("sqlite");
     exporter->write(doc, ctx);
-    exporter->finish(ctx);
+    exporter->end_run(TestRecords{}, ctx);
 }
 
 TEST(Sqlite, ReExportReplacesAndFullTextFindsChinese) {
@@ -105,7 +105,7 @@ TEST(Sqlite, TwoWritersShareOneDatabase) {
             doc.source.path = "writer" + std::to_string(id) + "/" + std::to_string(i) + ".txt";
             exporter->write(doc, ctx);
         }
-        exporter->finish(ctx);
+        exporter->end_run(TestRecords{}, ctx);
     };
     std::thread first(writer, 1), second(writer, 2);
     first.join();
@@ -120,7 +120,7 @@ TEST(Sqlite, TrickyDocumentAndCustomPath) {
     auto exporter = load<bulletin::Exporter>("sqlite", {{"path", "{output}/db/{series}.db"}});
     auto doc = make_tricky_document();
     exporter->write(doc, ctx);
-    exporter->finish(ctx);
+    exporter->end_run(TestRecords{}, ctx);
     std::vector<std::filesystem::path> files(std::filesystem::directory_iterator(dir.path() / "db"),
                                              {});
     ASSERT_FALSE(files.empty());
@@ -128,6 +128,28 @@ TEST(Sqlite, TrickyDocumentAndCustomPath) {
     EXPECT_EQ(query(db, "SELECT title FROM articles ORDER BY position"),
               doc.articles[0].title + "\nEmpty article\n");
     EXPECT_EQ(query(db, "SELECT issue_number, issue_total FROM documents"), "3|45\n");
+}
+
+// An --isolate worker calls write() and never end_run: each document must be in the database,
+// committed, as soon as write() returns, and the exporter's destruction closes the file.
+TEST(Sqlite, EachDocumentIsCommittedWithoutEndRun) {
+    if (!have_cli()) GTEST_SKIP() << "the sqlite3 command-line shell is not installed";
+    TempDir dir;
+    TestContext ctx(dir.path());
+    auto db = dir.path() / "bulletins.sqlite";
+    auto doc = make_sample_document();
+    {
+        auto exporter = load<bulletin::Exporter>("sqlite");
+        exporter->write(doc, ctx);
+        // Another process (the sqlite3 shell) sees it while the exporter is still open.
+        EXPECT_EQ(query(db, "SELECT count(*) FROM documents"), "1\n");
+        doc.source.path = "second.txt";
+        exporter->write(doc, ctx);
+        EXPECT_EQ(query(db, "SELECT count(*) FROM documents"), "2\n");
+    } // destroyed without end_run, as in a worker
+    EXPECT_EQ(query(db, "PRAGMA integrity_check"), "ok\n");
+    EXPECT_EQ(query(db, "SELECT source_path FROM documents ORDER BY source_path"),
+              "second.txt\ntests/data/samples/hunan-xuanren-2023-04-24.txt\n");
 }
 
 } // namespace

@@ -33,7 +33,7 @@ std::filesystem::path export_tei(const bulletin::Document& doc, const TempDir& d
                                  TestContext& ctx, const std::string& indent = "false") {
     auto exporter = load<bulletin::Exporter>("tei", {{"indent", indent}});
     exporter->write(doc, ctx);
-    exporter->finish(ctx);
+    exporter->end_run(TestRecords{}, ctx);
     std::vector<std::filesystem::path> files(std::filesystem::directory_iterator(dir.path()), {});
     EXPECT_EQ(files.size(), 1u);
     return files.empty() ? std::filesystem::path{} : files.front();
@@ -69,7 +69,7 @@ TEST(Tei, SampleIsValidAndMarksEntities) {
             EXPECT_EQ(all_text(div.child("head")), doc.articles[a].title);
             std::size_t p = 0;
             for (auto para : div.children("p"))
-                EXPECT_EQ(all_text(para), doc.articles[a].paragraphs[p++]);
+                EXPECT_EQ(all_text(para), doc.articles[a].paragraphs[p++].text);
             EXPECT_EQ(p, doc.articles[a].paragraphs.size());
         }
         auto date = tei.select_node("//date[@when='2023-04-12']").node();
@@ -101,7 +101,7 @@ TEST(Tei, TrickyDocumentStaysWellFormedAndValid) {
         auto div = xml.child("TEI").child("text").child("body").child("div");
         EXPECT_EQ(all_text(div.child("head")), doc.articles[0].title);
         auto first = div.child("p");
-        EXPECT_EQ(all_text(first), doc.articles[0].paragraphs[0]);
+        EXPECT_EQ(all_text(first), doc.articles[0].paragraphs[0].text);
         // 张三 is marked; the organization crossing it is not; 京 nests in 北京市.
         EXPECT_STREQ(first.child("persName").text().get(), "张三");
         EXPECT_FALSE(first.child("orgName"));

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -49,7 +50,14 @@ public:
     std::filesystem::path output_path(std::string_view, const Document&) const override {
         throw Error("fuzz: no output");
     }
+    std::filesystem::path run_output_path(std::string_view) const override {
+        throw Error("fuzz: no output");
+    }
     void write_file(const std::filesystem::path&, std::string_view) override {}
+    std::unique_ptr<OutputFile> open_file(const std::filesystem::path&) override {
+        throw Error("fuzz: no output");
+    }
+    void add_record(std::string_view) override {}
 };
 
 inline std::string_view as_view(const std::uint8_t* data, std::size_t size) {

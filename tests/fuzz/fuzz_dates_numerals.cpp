@@ -30,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     bulletin::Article article;
     article.title = next_line();
     while (!rest.empty())
-        article.paragraphs.push_back(next_line());
+        article.paragraphs.push_back(bulletin::Paragraph{next_line(), {}});
     article.byline = bulletin::Byline{{}, {}, article.title};
     document.articles.push_back(std::move(article));
     fz::NullContext context;

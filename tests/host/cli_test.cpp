@@ -72,7 +72,9 @@ TEST_F(CliTest, PluginsNameShowsParameters) {
     EXPECT_NE(result.output.find("Kind:         tagger"), std::string::npos) << result.output;
     EXPECT_NE(result.output.find("test_good.so"), std::string::npos) << result.output;
     EXPECT_NE(result.output.find("label  (string, required)"), std::string::npos) << result.output;
-    EXPECT_NE(result.output.find("limit  (int, default \"100\")"), std::string::npos)
+    EXPECT_NE(result.output.find("limit  (int, 0 to 1000, default \"100\")"), std::string::npos)
+        << result.output;
+    EXPECT_NE(result.output.find("mark  (choice: none|bang, default \"none\")"), std::string::npos)
         << result.output;
     auto unknown = run_command(bulletin_cmd("plugins test.wrds"));
     EXPECT_EQ(unknown.exit_code, 2);

@@ -67,7 +67,7 @@ fs::path reference_expand(std::string_view tmpl, const fs::path& output_root,
             throw bulletin::Error("output path template '" + std::string(tmpl) +
                                   "' uses unknown field {" + std::string(key) +
                                   "}; known: {output} {dir} {stem} {name} {ext} {format} {date} "
-                                  "{series} {issue}");
+                                  "{series} {issue} {shard}");
         i = close + 1;
     }
     fs::path path(out);

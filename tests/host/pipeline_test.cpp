@@ -122,7 +122,7 @@ TEST_F(PipelineTest, WrongParameterType) {
         load("<pipeline>\n  <reader plugin=\"test.lines\"/>\n  <tagger plugin=\"test.words\">\n"
              "    <param name=\"label\">x</param>\n    <param name=\"limit\">many</param>\n"
              "  </tagger>\n  <exporter plugin=\"test.title-file\"/>\n</pipeline>\n"),
-        5, 5, "parameter 'limit' of plugin 'test.words' must be an int, not 'many'");
+        5, 5, "parameter 'limit' of plugin 'test.words' must be an integer, not 'many'");
 }
 
 TEST_F(PipelineTest, MissingRequiredParameter) {

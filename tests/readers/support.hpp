@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,7 +40,12 @@ public:
     std::filesystem::path output_path(std::string_view, const Document&) const override {
         return {};
     }
+    std::filesystem::path run_output_path(std::string_view) const override { return {}; }
     void write_file(const std::filesystem::path&, std::string_view) override {}
+    std::unique_ptr<OutputFile> open_file(const std::filesystem::path&) override {
+        throw Error("readers write no files");
+    }
+    void add_record(std::string_view) override {}
 };
 
 /// The message of the bulletin::Error the reader throws, or "" when it reads the input.

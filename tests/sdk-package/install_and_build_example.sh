@@ -16,7 +16,18 @@ for f in bin/bulletin include/bulletin/module.hpp include/bulletin/version.hpp \
          lib/bulletin/plugins/json.so share/bulletin/pipelines/cn-bulletin.xml; do
   [ -e "$prefix/$f" ] || fail "$f is not installed"
 done
-pkg-config --with-path="$prefix/lib/pkgconfig" --exists "bulletin-sdk >= 1.0" || fail "pkg-config"
+pkg-config --with-path="$prefix/lib/pkgconfig" --exists "bulletin-sdk >= 2.0" || fail "pkg-config"
+
+echo "== pkg-config from a prefix moved after installing"
+cp -a "$prefix" "$work/moved"
+cflags=$(pkg-config --with-path="$work/moved/lib/pkgconfig" --cflags bulletin-sdk)
+case "$cflags" in
+  *"-I$work/moved/lib/pkgconfig/../../include"*|*"-I$work/moved/include"*) ;;
+  *) fail "pkg-config --cflags from the moved prefix says '$cflags'" ;;
+esac
+libs=$(pkg-config --with-path="$work/moved/lib/pkgconfig" --libs bulletin-sdk)
+case "$libs" in *"$work/moved/"*) ;; *) fail "pkg-config --libs from the moved prefix says '$libs'" ;; esac
+rm -rf "$work/moved"
 
 echo "== build the example against the prefix alone (a copy outside the source tree)"
 cp -r "$source/examples/meeting-tagger" "$work/example"
@@ -31,15 +42,17 @@ if grep -q "$source/sdk" "$work/ex/build.ninja"; then fail "the example build re
 ctest --test-dir "$work/ex" --output-on-failure >/dev/null || fail "the example's own unit test"
 
 echo "== find_package version rules (SameMajorVersion)"
-mkdir -p "$work/v2"
-cat > "$work/v2/CMakeLists.txt" <<'CM'
+for wanted in 1.0 3.0; do
+  mkdir -p "$work/v$wanted"
+  cat > "$work/v$wanted/CMakeLists.txt" <<CM
 cmake_minimum_required(VERSION 3.22)
-project(v2 LANGUAGES CXX)
-find_package(BulletinSDK 2.0 CONFIG REQUIRED)
+project(v LANGUAGES CXX)
+find_package(BulletinSDK $wanted CONFIG REQUIRED)
 CM
-if cmake -S "$work/v2" -B "$work/v2/b" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null 2>&1; then
-  fail "find_package(BulletinSDK 2.0) accepted SDK 1.x"
-fi
+  if cmake -S "$work/v$wanted" -B "$work/v$wanted/b" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null 2>&1; then
+    fail "find_package(BulletinSDK $wanted) accepted SDK 2.x"
+  fi
+done
 
 echo "== the installed bulletin lists the example plugin and its parameters"
 bulletin=$prefix/bin/bulletin
@@ -61,9 +74,9 @@ PY
 
 echo "== mismatched builds are refused with file, both versions and the fix"
 # (keeping the caller's CXXFLAGS, e.g. a sanitizer build's)
-build_example "$work/ex-abi" "-DCMAKE_CXX_FLAGS=${CXXFLAGS:-} -DBULLETIN_ABI_VERSION_OVERRIDE=2"
+build_example "$work/ex-abi" "-DCMAKE_CXX_FLAGS=${CXXFLAGS:-} -DBULLETIN_ABI_VERSION_OVERRIDE=3"
 out=$(BULLETIN_PLUGIN_PATH=$work/ex-abi "$bulletin" plugins 2>&1 || true)
-grep -q "$work/ex-abi/meeting.so: module ABI version 2 does not match the host's ABI version 1; rebuild the plugin against BulletinSDK" <<<"$out" ||
+grep -q "$work/ex-abi/meeting.so: module ABI version 3 does not match the host's ABI version 2; rebuild the plugin against BulletinSDK" <<<"$out" ||
   fail "ABI mismatch message: $out"
 build_example "$work/ex-key" "-DCMAKE_CXX_FLAGS=${CXXFLAGS:-} -DBULLETIN_BUILD_KEY_OVERRIDE=\\\"clang-99\\\""
 out=$(BULLETIN_PLUGIN_PATH=$work/ex-key "$bulletin" plugins 2>&1 || true)

@@ -42,6 +42,14 @@ Document lines_doc(std::string_view text) {
     return doc;
 }
 
+/// The texts of an article's paragraphs.
+std::vector<std::string> texts(const bulletin::Article& article) {
+    std::vector<std::string> out;
+    for (const auto& p : article.paragraphs)
+        out.push_back(p.text);
+    return out;
+}
+
 Document segment(Document doc, const std::map<std::string, std::string>& params = {}) {
     auto segmenter = bulletin::testing::load<bulletin::Segmenter>("cn.bulletin", params);
     bulletin::testing::TestContext ctx;
@@ -140,8 +148,9 @@ TEST(CnBulletinMasthead, IssueNumberInBodyTextIsNotTheIssue) {
     EXPECT_EQ(doc.masthead.issue->number, 7);
     ASSERT_EQ(doc.articles.size(), 1u);
     ASSERT_EQ(doc.articles[0].paragraphs.size(), 1u);
-    EXPECT_EQ(doc.articles[0].paragraphs[0].rfind("第15期《民声报》刊登了", 0), 0u);
-    EXPECT_NE(doc.articles[0].paragraphs[0].find("第15期《民声报》还报道了"), std::string::npos);
+    EXPECT_EQ(doc.articles[0].paragraphs[0].text.rfind("第15期《民声报》刊登了", 0), 0u);
+    EXPECT_NE(doc.articles[0].paragraphs[0].text.find("第15期《民声报》还报道了"),
+              std::string::npos);
 }
 
 // --- titles and paragraphs ----------------------------------------------------------------------
@@ -168,7 +177,7 @@ TEST(CnBulletinArticles, ReflowAcrossPageBreakWithoutSpaces) {
     auto doc = segment(std::string(kMasthead) + "标题在这里出现了一次\n" + first + after_break);
     ASSERT_EQ(doc.articles.size(), 1u);
     ASSERT_EQ(doc.articles[0].paragraphs.size(), 1u);
-    EXPECT_EQ(doc.articles[0].paragraphs[0],
+    EXPECT_EQ(doc.articles[0].paragraphs[0].text,
               han(23) + "，" + han(25, 1) + han(25, 2) + han(6, 3) + "。");
 }
 
@@ -179,8 +188,8 @@ TEST(CnBulletinArticles, NumberedSubheadingsStayInTheArticle) {
     ASSERT_EQ(doc.articles.size(), 1u);
     const auto& p = doc.articles[0].paragraphs;
     ASSERT_EQ(p.size(), 5u);
-    EXPECT_EQ(p[1], "一、主要做法");
-    EXPECT_EQ(p[3], "（二）下一步打算");
+    EXPECT_EQ(p[1].text, "一、主要做法");
+    EXPECT_EQ(p[3].text, "（二）下一步打算");
 }
 
 TEST(CnBulletinArticles, LineThatLooksLikeATitleInsideAParagraph) {
@@ -192,7 +201,7 @@ TEST(CnBulletinArticles, LineThatLooksLikeATitleInsideAParagraph) {
     auto doc = segment(text);
     ASSERT_EQ(doc.articles.size(), 1u);
     ASSERT_EQ(doc.articles[0].paragraphs.size(), 2u);
-    EXPECT_NE(doc.articles[0].paragraphs[0].find("市人大常委会调研城市更新立法工作"),
+    EXPECT_NE(doc.articles[0].paragraphs[0].text.find("市人大常委会调研城市更新立法工作"),
               std::string::npos);
 }
 
@@ -204,7 +213,7 @@ TEST(CnBulletinArticles, ParagraphEndingExactlyAtTheLineWidth) {
     auto doc = segment(std::string(kMasthead) + "标题在这里出现了一次\n" + first + second + first);
     ASSERT_EQ(doc.articles.size(), 1u);
     ASSERT_EQ(doc.articles[0].paragraphs.size(), 3u);
-    EXPECT_EQ(doc.articles[0].paragraphs[0], han(23) + "，" + han(24, 1) + "。");
+    EXPECT_EQ(doc.articles[0].paragraphs[0].text, han(23) + "，" + han(24, 1) + "。");
 }
 
 TEST(CnBulletinArticles, FullFirstLineEndingASentenceContinues) {
@@ -214,7 +223,8 @@ TEST(CnBulletinArticles, FullFirstLineEndingASentenceContinues) {
     auto doc = segment(text);
     ASSERT_EQ(doc.articles.size(), 1u);
     ASSERT_EQ(doc.articles[0].paragraphs.size(), 2u);
-    EXPECT_EQ(doc.articles[0].paragraphs[0], han(22) + "。" + han(24, 1) + "，" + han(7, 2) + "。");
+    EXPECT_EQ(doc.articles[0].paragraphs[0].text,
+              han(22) + "。" + han(24, 1) + "，" + han(7, 2) + "。");
 }
 
 TEST(CnBulletinArticles, SecondArticleWithoutBylineBetween) {
@@ -265,7 +275,7 @@ TEST(CnBulletinBylines, GluedToTheLastParagraph) {
                        "第二篇文章的标题也在这里\n" + paragraph(2, 7, 3));
     ASSERT_EQ(doc.articles.size(), 2u);
     ASSERT_EQ(doc.articles[0].paragraphs.size(), 1u);
-    EXPECT_EQ(doc.articles[0].paragraphs[0], han(23) + "，" + han(12, 1) + "。");
+    EXPECT_EQ(doc.articles[0].paragraphs[0].text, han(23) + "，" + han(12, 1) + "。");
     ASSERT_TRUE(doc.articles[0].byline);
     EXPECT_EQ(doc.articles[0].byline->department.value_or(""), "华容县人大常委会");
     EXPECT_EQ(doc.articles[0].byline->authors, std::vector<std::string>{"陈晓燕"});
@@ -277,7 +287,7 @@ TEST(CnBulletinBylines, BracketsThatAreNotABylineStayText) {
     ASSERT_EQ(doc.articles.size(), 1u);
     EXPECT_FALSE(doc.articles[0].byline);
     ASSERT_EQ(doc.articles[0].paragraphs.size(), 2u);
-    EXPECT_EQ(doc.articles[0].paragraphs[1], "（此件可公开发布）");
+    EXPECT_EQ(doc.articles[0].paragraphs[1].text, "（此件可公开发布）");
 }
 
 // --- distribution -------------------------------------------------------------------------------
@@ -343,7 +353,7 @@ TEST(CnBulletinNotArticles, MarkingTableOfContentsAndRunningHeader) {
     EXPECT_EQ(doc.articles[0].title,
               "让每一件代表建议落地有声——省人大常委会开展代表建议办理“回头看”");
     ASSERT_EQ(doc.articles[0].paragraphs.size(), 1u);
-    EXPECT_EQ(doc.articles[0].paragraphs[0], han(23) + "，" + han(25, 1) + han(8, 2) + "。");
+    EXPECT_EQ(doc.articles[0].paragraphs[0].text, han(23) + "，" + han(25, 1) + han(8, 2) + "。");
     EXPECT_EQ(doc.articles[1].title, "湖州市人大常委会开展执法检查");
     ASSERT_EQ(doc.diagnostics.size(), 1u); // the running header, reported as dropped
     EXPECT_EQ(doc.diagnostics[0].severity, bulletin::Severity::Info);
@@ -356,7 +366,7 @@ TEST(CnBulletinNotArticles, PageNumbersFromAnyReader) {
     auto doc = segment(text);
     ASSERT_EQ(doc.articles.size(), 1u);
     ASSERT_EQ(doc.articles[0].paragraphs.size(), 1u);
-    EXPECT_EQ(doc.articles[0].paragraphs[0], han(23) + "，" + han(25, 1) + han(6, 2) + "。");
+    EXPECT_EQ(doc.articles[0].paragraphs[0].text, han(23) + "，" + han(25, 1) + han(6, 2) + "。");
 }
 
 TEST(CnBulletinDiagnostics, TextWithoutATitleIsKeptAndReported) {
@@ -387,7 +397,7 @@ TEST(CnBulletinLayout, ReaderParagraphEndsAndLargerFontTitles) {
     ASSERT_EQ(out.articles.size(), 2u);
     EXPECT_EQ(out.articles[1].title, "第二篇");
     ASSERT_EQ(out.articles[0].paragraphs.size(), 2u);
-    EXPECT_EQ(out.articles[0].paragraphs[0], han(25) + "。");
+    EXPECT_EQ(out.articles[0].paragraphs[0].text, han(25) + "。");
 }
 
 TEST(CnBulletinLayout, CentredTitleAndLayoutIndent) {
@@ -414,8 +424,7 @@ TEST(CnBulletinLayout, DocxLinesContinueUntilMarked) {
     doc.pages[0].lines[5].ends_paragraph = false; // a soft line break inside a paragraph
     auto out = segment(std::move(doc));
     ASSERT_EQ(out.articles.size(), 1u);
-    EXPECT_EQ(out.articles[0].paragraphs,
-              (std::vector<std::string>{"短行也是同一段。", "另一段。"}));
+    EXPECT_EQ(texts(out.articles[0]), (std::vector<std::string>{"短行也是同一段。", "另一段。"}));
 }
 
 TEST(CnBulletinParameters, OverrideForAnotherSeries) {
@@ -434,13 +443,13 @@ TEST(CnBulletinParameters, CustomSubheadingPatternRunsThroughIcu) {
                        han(25, 1) + "\n" + "（第一部分）总体情况\n" + paragraph(2, 9, 4);
     auto plain = segment(text);
     ASSERT_EQ(plain.articles.size(), 1u);
-    EXPECT_NE(plain.articles[0].paragraphs[0].find("（第一部分）"), std::string::npos);
+    EXPECT_NE(plain.articles[0].paragraphs[0].text.find("（第一部分）"), std::string::npos);
     auto doc = segment(text, {{"subheading_pattern", "\\(第[一二三四五六七八九十]+部分\\)"}});
     ASSERT_EQ(doc.articles.size(), 1u);
     const auto& p = doc.articles[0].paragraphs;
     ASSERT_EQ(p.size(), 3u);
-    EXPECT_EQ(p[0], han(23) + "，" + han(25, 1));
-    EXPECT_EQ(p[1], "（第一部分）总体情况");
+    EXPECT_EQ(p[0].text, han(23) + "，" + han(25, 1));
+    EXPECT_EQ(p[1].text, "（第一部分）总体情况");
 }
 
 TEST(CnBulletinArticles, TextKeptAsWrittenAroundWhiteSpaceAndBadBytes) {
@@ -452,9 +461,72 @@ TEST(CnBulletinArticles, TextKeptAsWrittenAroundWhiteSpaceAndBadBytes) {
     auto doc = segment(text);
     ASSERT_EQ(doc.articles.size(), 1u);
     EXPECT_EQ(
-        doc.articles[0].paragraphs,
+        texts(doc.articles[0]),
         (std::vector<std::string>{han(23) + "，" + han(24, 1) + "\xEF\xBF\xBD" + han(6, 2) + "。",
                                   han(20, 3) + "ABC DEF" + han(23, 4) + han(5, 5) + "。"}));
 }
 
 } // namespace
+
+// --- score: how much a read document looks like a bulletin ---
+
+double score_of(std::string_view text) {
+    auto segmenter = bulletin::testing::load<bulletin::Segmenter>("cn.bulletin");
+    return segmenter->score(lines_doc(text));
+}
+
+TEST(CnBulletinScore, BulletinsScoreAboveALetterAndAnEmptyDocument) {
+    const auto sample = bulletin::testing::read_file(bulletin::testing::data_dir() / "samples" /
+                                                     "hunan-xuanren-2023-04-24.txt");
+    const double bulletin = score_of(sample);
+    const double full = score_of(std::string(kMasthead) + "标题在这里出现了一次\n" +
+                                 paragraph(2, 10) + "送：省人大常委会办公厅、各市州人大常委会\n");
+    const double letter =
+        score_of("尊敬的张先生：\n您好！来信收到，关于小区停车的问题，我们已转交有关部门办理。\n"
+                 "感谢您对我们工作的支持。\n此致\n敬礼\n李四\n2024年3月1日\n");
+    EXPECT_GT(bulletin, 0.4);
+    EXPECT_GT(full, 0.9); // series, issue, publisher, date and a distribution block
+    EXPECT_LE(full, 1.0);
+    EXPECT_LT(letter, 0.2);
+    EXPECT_GT(bulletin, letter + 0.3);
+    EXPECT_EQ(score_of(""), 0.0);
+}
+
+// --- the parameter table: ranges, choices and tunable marks ---
+
+TEST(CnBulletinParams, OutOfRangeValuesAreRefused) {
+    auto segmenter = bulletin::testing::load<bulletin::Segmenter>("cn.bulletin");
+    const auto& info = *segmenter.info;
+    using bulletin::testing::make_params;
+    EXPECT_NO_THROW(make_params(info, {{"title_font_ratio", "1.3"}, {"title_max_lines", "6"}}));
+    for (auto [name, value] :
+         std::vector<std::pair<std::string, std::string>>{{"title_font_ratio", "0.5"},
+                                                          {"title_max_lines", "0"},
+                                                          {"width_tolerance", "-1"},
+                                                          {"masthead_max_lines", "-3"},
+                                                          {"byline_max_chars", "100000"},
+                                                          {"line_width", "nan"}})
+        EXPECT_THROW(make_params(info, {{name, value}}), std::invalid_argument)
+            << name << "=" << value;
+}
+
+TEST(CnBulletinParams, TheLayoutParametersAreTunableWithinTheirRange) {
+    auto segmenter = bulletin::testing::load<bulletin::Segmenter>("cn.bulletin");
+    const auto& info = *segmenter.info;
+    std::vector<std::string> tunable;
+    for (std::size_t i = 0; i < info.param_count; ++i) {
+        const auto& spec = info.params[i];
+        EXPECT_FALSE(bulletin::check_param_spec(spec)) << spec.name;
+        if (!(spec.flags & bulletin::kTunable)) continue;
+        tunable.emplace_back(spec.name);
+        if (spec.type == bulletin::ParamType::Int || spec.type == bulletin::ParamType::Double) {
+            EXPECT_GE(spec.tune_min, spec.min) << spec.name;
+            EXPECT_LE(spec.tune_max, spec.max) << spec.name;
+            EXPECT_LT(spec.tune_min, spec.tune_max) << spec.name;
+            EXPECT_GT(spec.tune_step, 0) << spec.name;
+        }
+    }
+    for (const char* name : {"title_font_ratio", "width_tolerance", "title_max_chars",
+                             "title_max_lines", "masthead_max_lines", "titles_without_byline"})
+        EXPECT_NE(std::find(tunable.begin(), tunable.end(), name), tunable.end()) << name;
+}

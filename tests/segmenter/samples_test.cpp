@@ -70,7 +70,7 @@ std::string describe(const bulletin::Document& doc) {
     for (const auto& a : doc.articles) {
         out << "# " << a.title << "\n";
         for (const auto& p : a.paragraphs)
-            out << "  - " << p << "\n";
+            out << "  - " << p.text << "\n";
         if (a.byline) out << "  by " << byline_key(a.byline) << " [" << a.byline->text << "]\n";
     }
     for (const auto& d : doc.distribution) {
@@ -127,7 +127,7 @@ TEST_P(CnBulletinSample, StructureEqualsGold) {
     for (const auto& a : doc.articles) {
         titles.push_back(norm(a.title));
         for (const auto& p : a.paragraphs)
-            paras.push_back(norm(p));
+            paras.push_back(norm(p.text));
         bylines.push_back(byline_key(a.byline));
     }
     for (const auto& a : gold["articles"]) {

@@ -40,14 +40,6 @@ const host::Registry& builtin_registry() {
     return registry;
 }
 
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read " + path.string());
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
-
 TempDir::TempDir() {
     std::random_device random;
     path_ = std::filesystem::temp_directory_path() /

@@ -1,11 +1,12 @@
 // Test support: load built plugins through the host's real registry (the same path the
-// `bulletin` program takes), a Context that records logs, and paths to test data.
+// `bulletin` program takes), and paths to test data.
 #pragma once
 
 #include "context.hpp"
 #include "registry.hpp"
 
 #include <bulletin/module.hpp>
+#include <bulletin/testing.hpp>
 
 #include <filesystem>
 #include <map>
@@ -35,30 +36,8 @@ host::PluginInstance<T> load(const std::string& name,
     return builtin_registry().create<T>(name, params);
 }
 
-/// A Context for tests: keeps log lines, writes outputs under `output_root`.
-class TestContext final : public Context {
-public:
-    explicit TestContext(std::filesystem::path output_root = std::filesystem::temp_directory_path())
-        : output_root_(std::move(output_root)) {}
-    std::string_view plugin_name() const override { return "test"; }
-    bool log_enabled(LogLevel) const override { return true; }
-    void log(LogLevel, std::string_view message) override { messages.emplace_back(message); }
-    bool cancelled() const override { return false; }
-    std::filesystem::path output_path(std::string_view path_template,
-                                      const Document& document) const override {
-        return host::expand_output_path(path_template, output_root_, document);
-    }
-    void write_file(const std::filesystem::path& path, std::string_view bytes) override {
-        host::write_file_atomically(path, bytes);
-    }
-    std::vector<std::string> messages;
-
-private:
-    std::filesystem::path output_root_;
-};
-
-/// Reads a whole file as bytes.
-std::string read_file(const std::filesystem::path& path);
+// TestContext, TestRecords, read_file, make_params, find_plugin: bulletin/testing.hpp, the
+// SDK's own testing header, which the built-in plugins' tests use as a third party would.
 
 /// A fresh empty directory under the system temp dir, removed when the object goes.
 class TempDir {

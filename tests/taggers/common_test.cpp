@@ -19,7 +19,7 @@ using bulletin::taggers::text_slots;
 std::u32string decoded(const std::string& paragraph) {
     bulletin::Document doc;
     doc.articles.emplace_back();
-    doc.articles[0].paragraphs.push_back(paragraph);
+    doc.articles[0].paragraphs.push_back({paragraph, {}});
     auto slots = text_slots(doc); // title, then the paragraph
     SlotTexts texts(slots);
     return std::u32string(texts[1]);

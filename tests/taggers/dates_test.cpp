@@ -15,7 +15,7 @@ std::vector<std::string> dates_in(const std::string& paragraph,
     run_tagger("cn.dates", doc);
     std::vector<std::string> out; // the paragraph's dates, not the masthead's
     for (const auto& e : doc.entities)
-        if (e.article == 0) out.push_back(e.value);
+        if (e.place != bulletin::EntityPlace::MastheadDate) out.push_back(e.value);
     return out;
 }
 
@@ -89,7 +89,8 @@ TEST(Dates, OffsetsAreCodePoints) {
     EXPECT_EQ(doc.entities[0].start, 3);
     EXPECT_EQ(doc.entities[0].end, 8);
     EXPECT_EQ(doc.entities[0].text, "4月12日");
-    EXPECT_EQ(doc.entities[0].paragraph, 0);
+    EXPECT_EQ(doc.entities[0].place, bulletin::EntityPlace::Paragraph);
+    EXPECT_EQ(doc.entities[0].index, 0);
 }
 
 TEST(Dates, MastheadDate) {
@@ -99,8 +100,9 @@ TEST(Dates, MastheadDate) {
     run_tagger("cn.dates", doc);
     ASSERT_EQ(doc.entities.size(), 1u);
     const auto& e = doc.entities[0];
-    EXPECT_EQ(e.article, bulletin::Entity::kMasthead);
-    EXPECT_EQ(e.paragraph, -1);
+    EXPECT_EQ(e.place, bulletin::EntityPlace::MastheadDate);
+    EXPECT_EQ(bulletin::bulletin1_article(e), -1); // what schema bulletin/1 writes
+    EXPECT_EQ(bulletin::bulletin1_paragraph(e), -1);
     EXPECT_EQ(e.value, "2023-06-15");
     EXPECT_EQ(e.start, 0);
     EXPECT_EQ(e.end, 10);
@@ -113,8 +115,8 @@ TEST(Dates, TitlesAndBylinesAreTagged) {
     doc.articles[0].byline = byline;
     run_tagger("cn.dates", doc, {{"masthead", "false"}});
     ASSERT_EQ(doc.entities.size(), 2u);
-    EXPECT_EQ(doc.entities[0].paragraph, bulletin::Entity::kTitle);
-    EXPECT_EQ(doc.entities[1].paragraph, bulletin::Entity::kByline);
+    EXPECT_EQ(doc.entities[0].place, bulletin::EntityPlace::Title);
+    EXPECT_EQ(doc.entities[1].place, bulletin::EntityPlace::Byline);
     EXPECT_EQ(doc.entities[1].value, "2023-04-20");
 }
 

@@ -70,7 +70,7 @@ Document document_from_gold(const json& gold, const std::string& date_text) {
         bulletin::Article article;
         article.title = a["title"].get<std::string>();
         for (const auto& p : a["paragraphs"])
-            article.paragraphs.push_back(p.get<std::string>());
+            article.paragraphs.push_back({p.get<std::string>(), {}});
         if (a["byline"].is_object()) {
             bulletin::Byline byline;
             std::vector<std::string> words;
@@ -204,7 +204,7 @@ TEST(Taggers, ManyArticlesAreTaggedLikeOne) {
             json::parse(bulletin::testing::read_file(dir / (std::string(stem) + ".gold.json")));
         for (const auto& a : gold["articles"])
             for (const auto& p : a["paragraphs"])
-                article.paragraphs.push_back(p.get<std::string>());
+                article.paragraphs.push_back({p.get<std::string>(), {}});
     }
     constexpr int kArticles = 40;
     bulletin::Document doc;
@@ -215,9 +215,10 @@ TEST(Taggers, ManyArticlesAreTaggedLikeOne) {
 
     std::vector<std::vector<std::string>> per_article(kArticles);
     for (const auto& e : doc.entities) {
-        if (e.article < 0) continue; // the masthead's
+        if (bulletin::bulletin1_article(e) < 0) continue; // the masthead's
         per_article.at(static_cast<std::size_t>(e.article))
-            .push_back(e.type + " " + e.text + " " + std::to_string(e.paragraph) + ":" +
+            .push_back(e.type + " " + e.text + " " +
+                       std::to_string(bulletin::bulletin1_paragraph(e)) + ":" +
                        std::to_string(e.start) + "-" + std::to_string(e.end));
     }
     ASSERT_GT(per_article[0].size(), 100u); // the samples' paragraphs are full of entities

@@ -77,7 +77,7 @@ TEST(Persons, LaterMentionsOfAFoundName) {
                               "刘建国指出,加强代表履职能力建设"});
     run_tagger("cn.persons", doc);
     ASSERT_EQ(values(doc, "person").size(), 2u);
-    EXPECT_EQ(doc.entities[1].paragraph, 1);
+    EXPECT_EQ(doc.entities[1].index, 1);
     EXPECT_TRUE(doc.entities[1].attributes.empty());
 }
 
@@ -91,7 +91,7 @@ TEST(Persons, BylineAuthorsHaveNoPosition) {
     run_tagger("cn.persons", doc);
     auto e = find_value(doc, "person", "谢峥嵘");
     ASSERT_TRUE(e);
-    EXPECT_EQ(e->paragraph, bulletin::Entity::kByline);
+    EXPECT_EQ(e->place, bulletin::EntityPlace::Byline);
     EXPECT_EQ(e->start, 6);
     EXPECT_EQ(e->end, 9);
     EXPECT_TRUE(e->attributes.empty());

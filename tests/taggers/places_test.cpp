@@ -176,3 +176,12 @@ TEST(Places, GazetteerCountsAreLogged) {
 }
 
 } // namespace
+
+TEST(Places, ScopesAreChoicesAndOldNamesAreGone) {
+    auto tagger = bulletin::testing::load<bulletin::Tagger>("cn.places");
+    const auto& info = *tagger.info;
+    using bulletin::testing::make_params;
+    EXPECT_NO_THROW(make_params(info, {{"county_short_forms", "all"}, {"towns", "none"}}));
+    EXPECT_THROW(make_params(info, {{"towns", "everywhere"}}), std::invalid_argument);
+    EXPECT_THROW(make_params(info, {{"county-short-forms", "all"}}), std::invalid_argument);
+}

@@ -25,8 +25,15 @@ TEST(Recipients, SharedPrefixIsExpanded) {
     EXPECT_EQ(r[1].attributes.at("expanded"), "全国人大常委会办公厅研究室");
     EXPECT_EQ(r[2].attributes.at("expanded"), "全国人大常委会办公厅新闻局");
     EXPECT_EQ(r[3].attributes.count("expanded"), 0u);
-    EXPECT_EQ(r[1].article, -1);
-    EXPECT_EQ(r[1].paragraph, -3);
+    // Place Recipient: article is the block, index the recipient in it; schema bulletin/1 still
+    // writes article -1, paragraph -3 (and the block and index attributes).
+    EXPECT_EQ(r[1].place, bulletin::EntityPlace::Recipient);
+    EXPECT_EQ(r[1].article, 0);
+    EXPECT_EQ(r[1].index, 1);
+    EXPECT_EQ(bulletin::bulletin1_article(r[1]), -1);
+    EXPECT_EQ(bulletin::bulletin1_paragraph(r[1]), -3);
+    EXPECT_EQ(r[1].attributes.at("block"), "0");
+    EXPECT_EQ(r[1].attributes.at("index"), "1");
     EXPECT_EQ(r[1].start, 0);
     EXPECT_EQ(r[1].end, 3);
     EXPECT_EQ(r[1].attributes.at("label"), "送");
@@ -51,3 +58,10 @@ TEST(Recipients, FullNamesStayAsWritten) {
 }
 
 } // namespace
+
+TEST(Recipients, MaxElidedLengthHasARange) {
+    auto tagger = bulletin::testing::load<bulletin::Tagger>("cn.recipients");
+    using bulletin::testing::make_params;
+    EXPECT_NO_THROW(make_params(*tagger.info, {{"max_elided_length", "12"}}));
+    EXPECT_THROW(make_params(*tagger.info, {{"max_elided_length", "-1"}}), std::invalid_argument);
+}

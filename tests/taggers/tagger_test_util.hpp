@@ -22,7 +22,8 @@ inline Document make_document(std::vector<std::string> paragraphs, std::string p
     if (!date.empty()) doc.masthead.date = date;
     Article article;
     article.title = std::move(title);
-    article.paragraphs = std::move(paragraphs);
+    for (auto& text : paragraphs)
+        article.paragraphs.push_back({std::move(text), {}});
     doc.articles.push_back(std::move(article));
     return doc;
 }
@@ -64,8 +65,8 @@ inline std::optional<Entity> find_value(const Document& doc, const std::string& 
 
 inline std::string describe(const Entity& e) {
     std::ostringstream out;
-    out << e.type << " '" << e.text << "' -> '" << e.value << "' @" << e.article << ":"
-        << e.paragraph << "[" << e.start << "," << e.end << ")";
+    out << e.type << " '" << e.text << "' -> '" << e.value << "' @" << bulletin1_article(e) << ":"
+        << bulletin1_paragraph(e) << "[" << e.start << "," << e.end << ")";
     for (const auto& [k, v] : e.attributes)
         out << " " << k << "=" << v;
     return out.str();

@@ -109,7 +109,8 @@ public:
                           text(article.title), text(department), text(authors),
                           std::to_string(article.paragraphs.size())});
             for (std::size_t p = 0; p < article.paragraphs.size(); ++p)
-                paragraphs.row({source, index, std::to_string(p), text(article.paragraphs[p])});
+                paragraphs.row(
+                    {source, index, std::to_string(p), text(article.paragraphs[p].text)});
         }
 
         Table entities(bom_, {"source_path", "article", "paragraph", "start", "end", "type", "text",
@@ -118,9 +119,11 @@ public:
             // Attributes vary by type, so they go in one JSON object column.
             auto attributes = nlohmann::json(e.attributes)
                                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-            entities.row({source, std::to_string(e.article), std::to_string(e.paragraph),
-                          std::to_string(e.start), std::to_string(e.end), text(e.type),
-                          text(e.text), text(e.value), attributes});
+            // The article and paragraph numbers of schema bulletin/1 (-1 masthead, -2 byline...).
+            entities.row({source, std::to_string(bulletin::bulletin1_article(e)),
+                          std::to_string(bulletin::bulletin1_paragraph(e)), std::to_string(e.start),
+                          std::to_string(e.end), text(e.type), text(e.text), text(e.value),
+                          attributes});
         }
 
         Table recipients(bom_, {"source_path", "block", "label", "position", "recipient"});
@@ -164,17 +167,21 @@ private:
 };
 
 constexpr bulletin::ParamSpec kParams[] = {
-    {"path", bulletin::ParamType::String, "{output}/{dir}/{stem}.{table}.csv", false,
-     "Output path template; {table} becomes articles, paragraphs, entities or recipients."},
-    {"tables", bulletin::ParamType::List, "articles,paragraphs,entities,recipients", false,
-     "Which tables to write."},
-    {"bom", bulletin::ParamType::Bool, "false", false,
-     "Start each file with a UTF-8 byte order mark so Excel shows Chinese text correctly."},
-    {"list_separator", bulletin::ParamType::String, ";", false,
-     "Separator between byline authors in the articles table."},
-    {"formula_guard", bulletin::ParamType::Bool, "true", false,
-     "Prefix a text cell starting with = + - @ (or tab/CR) with an apostrophe, so a spreadsheet "
-     "shows it as text instead of running it as a formula (CSV injection)."},
+    bulletin::string_param(
+        "path", "{output}/{dir}/{stem}.{table}.csv",
+        "Output path template; {table} becomes articles, paragraphs, entities or recipients."),
+    bulletin::list_param("tables", "articles,paragraphs,entities,recipients",
+                         "Which tables to write (any of articles, paragraphs, entities, "
+                         "recipients)."),
+    bulletin::bool_param(
+        "bom", "false",
+        "Start each file with a UTF-8 byte order mark so Excel shows Chinese text correctly."),
+    bulletin::string_param("list_separator", ";",
+                           "Separator between byline authors in the articles table."),
+    bulletin::bool_param(
+        "formula_guard", "true",
+        "Prefix a text cell starting with = + - @ (or tab/CR) with an apostrophe, so a "
+        "spreadsheet shows it as text instead of running it as a formula (CSV injection)."),
 };
 
 } // namespace

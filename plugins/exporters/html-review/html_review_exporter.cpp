@@ -18,7 +18,7 @@ namespace {
 
 using bulletin::Entity;
 
-constexpr int kDistribution = bulletin::Entity::kDistribution;
+using Place = bulletin::EntityPlace;
 
 std::string escape(std::string_view text) {
     std::string out;
@@ -147,11 +147,11 @@ private:
     }
 
     // The text with its entities as <mark> elements, nested where entities nest.
-    std::string marked(const std::string& utf8, int article, int paragraph) {
+    std::string marked(const std::string& utf8, Place place, int article, int index) {
         auto text = bulletin::text::to_u32(utf8);
         std::vector<const Entity*> here;
         for (const auto& e : doc_.entities)
-            if (e.article == article && e.paragraph == paragraph) here.push_back(&e);
+            if (e.place == place && e.article == article && e.index == index) here.push_back(&e);
         int length = static_cast<int>(text.size());
         auto spans = nest(std::move(here), length, skipped_);
         return spans_html(text, 0, length, spans);
@@ -178,11 +178,13 @@ private:
         const auto& article = doc_.articles[a];
         int ai = static_cast<int>(a);
         std::string out = "<article id=\"article-" + std::to_string(a + 1) + "\">\n<h2>" +
-                          marked(article.title, ai, Entity::kTitle) + "</h2>\n";
+                          marked(article.title, Place::Title, ai, 0) + "</h2>\n";
         for (std::size_t p = 0; p < article.paragraphs.size(); ++p)
-            out += "<p>" + marked(article.paragraphs[p], ai, static_cast<int>(p)) + "</p>\n";
+            out += "<p>" +
+                   marked(article.paragraphs[p].text, Place::Paragraph, ai, static_cast<int>(p)) +
+                   "</p>\n";
         if (article.byline)
-            out += "<p class=\"byline\">（" + marked(article.byline->text, ai, Entity::kByline) +
+            out += "<p class=\"byline\">（" + marked(article.byline->text, Place::Byline, ai, 0) +
                    "）</p>\n";
         return out + "</article>\n";
     }
@@ -256,17 +258,12 @@ private:
         return out + "</dl></section>\n";
     }
 
-    // cn.recipients tags each recipient: article -1, paragraph -3, attributes block and index.
-    static bool is_recipient(const Entity& e) {
-        return e.article == Entity::kMasthead && e.paragraph == kDistribution;
-    }
+    // cn.recipients tags each recipient: place Recipient, article = block, index = recipient.
+    static bool is_recipient(const Entity& e) { return e.place == Place::Recipient; }
     const Entity* recipient_entity(std::size_t block, std::size_t index) const {
         for (const auto& e : doc_.entities) {
             if (!is_recipient(e)) continue;
-            auto b = e.attributes.find("block");
-            auto i = e.attributes.find("index");
-            if (b != e.attributes.end() && i != e.attributes.end() &&
-                b->second == std::to_string(block) && i->second == std::to_string(index))
+            if (e.article == static_cast<int>(block) && e.index == static_cast<int>(index))
                 return &e;
         }
         return nullptr;
@@ -293,12 +290,14 @@ private:
         std::string out;
         for (const auto& e : doc_.entities) {
             bool listed = std::find(skipped_.begin(), skipped_.end(), &e) != skipped_.end();
-            bool placed = e.article >= 0 && e.article < static_cast<int>(doc_.articles.size());
+            // Where schema bulletin/1 says it is: article -1 is the masthead.
+            const int article = bulletin::bulletin1_article(e);
+            bool placed = article >= 0 && article < static_cast<int>(doc_.articles.size());
             if ((listed || !placed) && !is_recipient(e))
                 out += "<tr><td>" + escape(e.type) + "</td><td>" + escape(e.text) + "</td><td>" +
-                       escape(e.value) + "</td><td>" + std::to_string(e.article) + "/" +
-                       std::to_string(e.paragraph) + " " + std::to_string(e.start) + "–" +
-                       std::to_string(e.end) + "</td></tr>\n";
+                       escape(e.value) + "</td><td>" + std::to_string(article) + "/" +
+                       std::to_string(bulletin::bulletin1_paragraph(e)) + " " +
+                       std::to_string(e.start) + "–" + std::to_string(e.end) + "</td></tr>\n";
         }
         if (out.empty()) return {};
         return "<section id=\"unmarked\"><h2>Not highlighted</h2>"
@@ -328,8 +327,7 @@ private:
 };
 
 constexpr bulletin::ParamSpec kParams[] = {
-    {"path", bulletin::ParamType::String, "{output}/{dir}/{stem}.review.html", false,
-     "Output path template."},
+    bulletin::string_param("path", "{output}/{dir}/{stem}.review.html", "Output path template."),
 };
 
 } // namespace

@@ -24,7 +24,8 @@ void group_entities(const bulletin::Document& doc, int article, std::vector<Type
     for (std::string_view type : {"date", "organization", "person", "place"})
         groups.push_back({type, {}});
     for (const auto& e : doc.entities) {
-        if (e.article != article) continue;
+        // bulletin1_article: the masthead date and the recipients are in no article (-1).
+        if (bulletin::bulletin1_article(e) != article) continue;
         auto group =
             std::lower_bound(groups.begin(), groups.end(), std::string_view(e.type),
                              [](const TypeValues& g, std::string_view t) { return g.type < t; });
@@ -47,7 +48,7 @@ public:
         for (const auto& article : doc.articles) {
             size += 512 + article.title.size();
             for (const auto& p : article.paragraphs)
-                size += p.size() + 2;
+                size += p.text.size() + 2;
         }
         out.reserve(size);
         // Invalid UTF-8 is replaced rather than aborting the export of a whole bulletin.
@@ -59,7 +60,7 @@ public:
             text.clear();
             for (const auto& p : article.paragraphs) {
                 if (!text.empty()) text += '\n';
-                text += p;
+                text += p.text;
             }
             group_entities(doc, static_cast<int>(i), groups);
             // Keys in byte order, as nlohmann::json wrote them.
@@ -113,8 +114,9 @@ private:
 };
 
 constexpr bulletin::ParamSpec kParams[] = {
-    {"path", bulletin::ParamType::String, "{output}/{dir}/{stem}.jsonl", false,
-     "Output path template; one line per article (see docs/pipelines.md for the fields)."},
+    bulletin::string_param(
+        "path", "{output}/{dir}/{stem}.jsonl",
+        "Output path template; one line per article (see docs/pipelines.md for the fields)."),
 };
 
 } // namespace

@@ -17,6 +17,7 @@
 namespace {
 
 using bulletin::Entity;
+using Place = bulletin::EntityPlace;
 
 // Escapes text for CommonMark with inline HTML: HTML specials as entities, inline Markdown
 // punctuation with a backslash, and block markers (-, +, =, "1.") at the start of a line.
@@ -143,11 +144,13 @@ public:
         for (std::size_t a = 0; a < doc_.articles.size(); ++a) {
             const auto& article = doc_.articles[a];
             int ai = static_cast<int>(a);
-            out += "## " + marked(article.title, ai, Entity::kTitle, false) + "\n\n";
+            out += "## " + marked(article.title, Place::Title, ai, 0, false) + "\n\n";
             for (std::size_t p = 0; p < article.paragraphs.size(); ++p)
-                out += marked(article.paragraphs[p], ai, static_cast<int>(p), true) + "\n\n";
+                out += marked(article.paragraphs[p].text, Place::Paragraph, ai, static_cast<int>(p),
+                              true) +
+                       "\n\n";
             if (article.byline)
-                out += "（" + marked(article.byline->text, ai, Entity::kByline, false) + "）\n\n";
+                out += "（" + marked(article.byline->text, Place::Byline, ai, 0, false) + "）\n\n";
         }
         return out + review();
     }
@@ -185,12 +188,13 @@ private:
         return out;
     }
 
-    std::string marked(const std::string& utf8, int article, int paragraph, bool line_start) {
+    std::string marked(const std::string& utf8, Place place, int article, int index,
+                       bool line_start) {
         if (!highlight_) return escape(utf8, line_start);
         auto text = bulletin::text::to_u32(utf8);
         std::vector<const Entity*> here;
         for (const auto& e : doc_.entities)
-            if (e.article == article && e.paragraph == paragraph) here.push_back(&e);
+            if (e.place == place && e.article == article && e.index == index) here.push_back(&e);
         int length = static_cast<int>(text.size());
         auto spans = nest(std::move(here), length, skipped_);
         return spans_md(text, 0, length, spans, line_start);
@@ -214,15 +218,12 @@ private:
         return out + piece(cursor, to, line_start && cursor == 0);
     }
 
-    // The normalized name cn.recipients gave a recipient (article -1, paragraph -3, attributes
-    // block and index), or "".
+    // The normalized name cn.recipients gave a recipient (place Recipient, article = block,
+    // index = recipient), or "".
     std::string recipient_value(std::size_t block, std::size_t index) const {
         for (const auto& e : doc_.entities) {
-            if (e.article != Entity::kMasthead || e.paragraph != -3) continue;
-            auto b = e.attributes.find("block");
-            auto i = e.attributes.find("index");
-            if (b != e.attributes.end() && i != e.attributes.end() &&
-                b->second == std::to_string(block) && i->second == std::to_string(index))
+            if (e.place != Place::Recipient) continue;
+            if (e.article == static_cast<int>(block) && e.index == static_cast<int>(index))
                 return e.value;
         }
         return {};
@@ -310,10 +311,10 @@ private:
 };
 
 constexpr bulletin::ParamSpec kParams[] = {
-    {"path", bulletin::ParamType::String, "{output}/{dir}/{stem}.md", false,
-     "Output path template."},
-    {"highlight", bulletin::ParamType::Bool, "true", false,
-     "Highlight entities with inline HTML <mark> elements; off writes plain CommonMark."},
+    bulletin::string_param("path", "{output}/{dir}/{stem}.md", "Output path template."),
+    bulletin::bool_param(
+        "highlight", "true",
+        "Highlight entities with inline HTML <mark> elements; off writes plain CommonMark."),
 };
 
 } // namespace

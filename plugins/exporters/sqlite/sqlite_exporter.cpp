@@ -114,7 +114,10 @@ public:
         ctx.debug("stored ", doc.source.path, " in ", path.string());
     }
 
-    void finish(bulletin::Context&) override { databases_.clear(); }
+    // Each document is committed in write(), so nothing depends on a run-level call: an --isolate
+    // worker (where end_run never runs) closes its connections when the exporter is destroyed;
+    // the process that owns the outputs closes them here, at the end of the run.
+    void end_run(const bulletin::Records&, bulletin::Context&) override { databases_.clear(); }
 
 private:
     class Statement {
@@ -168,7 +171,7 @@ private:
         check(db, sqlite3_exec(db, sql, nullptr, nullptr, nullptr));
     }
 
-    // One connection per database file for the whole run; closed in finish().
+    // One connection per database file, kept while the exporter lives (or until end_run).
     sqlite3* open(const std::filesystem::path& path) {
         if (auto it = databases_.find(path); it != databases_.end()) return it->second.get();
         std::filesystem::create_directories(path.parent_path());
@@ -256,10 +259,10 @@ private:
                 auto position = static_cast<long long>(p);
                 paragraph_row.bind(1, article_id)
                     .bind(2, position)
-                    .bind(3, article.paragraphs[p])
+                    .bind(3, article.paragraphs[p].text)
                     .run();
                 search_row.bind(1, sqlite3_last_insert_rowid(db))
-                    .bind(2, article.paragraphs[p])
+                    .bind(2, article.paragraphs[p].text)
                     .bind(3, document)
                     .bind(4, index)
                     .bind(5, position)
@@ -272,8 +275,8 @@ private:
                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         for (const auto& e : doc.entities)
             entity_row.bind(1, document)
-                .bind(2, e.article)
-                .bind(3, e.paragraph)
+                .bind(2, bulletin::bulletin1_article(e))
+                .bind(3, bulletin::bulletin1_paragraph(e))
                 .bind(4, e.start)
                 .bind(5, e.end)
                 .bind(6, e.type)
@@ -323,10 +326,12 @@ private:
 };
 
 constexpr bulletin::ParamSpec kParams[] = {
-    {"path", bulletin::ParamType::String, "{output}/bulletins.sqlite", false,
-     "Database path template; usually one file for the whole run, so bulletins accumulate."},
-    {"busy_timeout_ms", bulletin::ParamType::Int, "30000", false,
-     "How long to wait for another process's write transaction before failing."},
+    bulletin::string_param(
+        "path", "{output}/bulletins.sqlite",
+        "Database path template; usually one file for the whole run, so bulletins accumulate."),
+    bulletin::int_param("busy_timeout_ms", "30000",
+                        "How long to wait for another process's write transaction before failing.")
+        .range(0, 3600000),
 };
 
 } // namespace

@@ -17,8 +17,7 @@
 namespace {
 
 using bulletin::Entity;
-
-constexpr int kDistribution = bulletin::Entity::kDistribution;
+using Place = bulletin::EntityPlace;
 
 using Span = bulletin::EntitySpan;
 
@@ -135,10 +134,10 @@ public:
             div.append_attribute("type") = "article";
             div.append_attribute("n") = static_cast<unsigned>(a + 1);
             int ai = static_cast<int>(a);
-            inline_text(div.append_child("head"), doc, article.title, ai, Entity::kTitle, skipped);
+            inline_text(div.append_child("head"), doc, article.title, Place::Title, ai, 0, skipped);
             for (std::size_t p = 0; p < article.paragraphs.size(); ++p)
-                inline_text(div.append_child("p"), doc, article.paragraphs[p], ai,
-                            static_cast<int>(p), skipped);
+                inline_text(div.append_child("p"), doc, article.paragraphs[p].text,
+                            Place::Paragraph, ai, static_cast<int>(p), skipped);
             if (article.byline)
                 byline(div.append_child("byline"), doc, ai, *article.byline, skipped);
         }
@@ -251,15 +250,12 @@ private:
         }
     }
 
-    // cn.recipients tags each recipient: article -1, paragraph -3, attributes block and index.
+    // cn.recipients tags each recipient: place Recipient, article = block, index = recipient.
     static const Entity* recipient_entity(const bulletin::Document& doc, std::size_t block,
                                           std::size_t index) {
         for (const auto& e : doc.entities) {
-            if (e.article != Entity::kMasthead || e.paragraph != kDistribution) continue;
-            auto b = e.attributes.find("block");
-            auto i = e.attributes.find("index");
-            if (b != e.attributes.end() && i != e.attributes.end() &&
-                b->second == std::to_string(block) && i->second == std::to_string(index))
+            if (e.place != Place::Recipient) continue;
+            if (e.article == static_cast<int>(block) && e.index == static_cast<int>(index))
                 return &e;
         }
         return nullptr;
@@ -290,11 +286,12 @@ private:
     }
 
     static void inline_text(pugi::xml_node parent, const bulletin::Document& doc,
-                            const std::string& utf8, int article, int paragraph, int& skipped) {
+                            const std::string& utf8, Place place, int article, int index,
+                            int& skipped) {
         auto text = xml_safe(utf8);
         std::vector<const Entity*> here;
         for (const auto& e : doc.entities)
-            if (e.article == article && e.paragraph == paragraph) here.push_back(&e);
+            if (e.place == place && e.article == article && e.index == index) here.push_back(&e);
         int length = static_cast<int>(text.size());
         append_spans(parent, text, 0, length, nest(std::move(here), length, skipped));
     }
@@ -303,7 +300,7 @@ private:
     static void byline(pugi::xml_node node, const bulletin::Document& doc, int article,
                        const bulletin::Byline& byline, int& skipped) {
         if (!byline.department && byline.authors.empty()) {
-            inline_text(node, doc, byline.text, article, Entity::kByline, skipped);
+            inline_text(node, doc, byline.text, Place::Byline, article, 0, skipped);
             return;
         }
         node.append_child(pugi::node_pcdata); // no indentation inside (see append_text)
@@ -327,10 +324,10 @@ private:
 };
 
 constexpr bulletin::ParamSpec kParams[] = {
-    {"path", bulletin::ParamType::String, "{output}/{dir}/{stem}.tei.xml", false,
-     "Output path template."},
-    {"indent", bulletin::ParamType::Bool, "true", false,
-     "Indent the element structure; text inside head, p and byline is never re-indented."},
+    bulletin::string_param("path", "{output}/{dir}/{stem}.tei.xml", "Output path template."),
+    bulletin::bool_param(
+        "indent", "true",
+        "Indent the element structure; text inside head, p and byline is never re-indented."),
 };
 
 } // namespace

@@ -390,18 +390,23 @@ private:
 } // namespace
 
 constexpr bulletin::ParamSpec kDocxParams[] = {
-    {"max_chars", bulletin::ParamType::Int, "5000000", false,
-     "Refuse documents with more characters of text than this (0: no limit)."},
-    {"max_lines", bulletin::ParamType::Int, "200000", false,
-     "Refuse documents with more paragraphs than this (0: no limit)."},
-    {"max_entries", bulletin::ParamType::Int, "10000", false,
-     "Refuse packages with more zip entries than this."},
-    {"max_total_mb", bulletin::ParamType::Int, "256", false,
-     "Refuse packages that inflate to more than this many MiB, counting every read of a part."},
-    {"max_ratio", bulletin::ParamType::Double, "100", false,
-     "Refuse entries above 1 MiB compressed more than this ratio (zip bombs)."},
+    bulletin::int_param("max_chars", "5000000",
+                        "Refuse documents with more characters of text than this.")
+        .range(1, 1000000000),
+    bulletin::int_param("max_lines", "200000", "Refuse documents with more paragraphs than this.")
+        .range(1, 100000000),
+    bulletin::int_param("max_entries", "10000", "Refuse packages with more zip entries than this.")
+        .range(1, 1000000),
+    bulletin::int_param("max_total_mb", "256",
+                        "Refuse packages that inflate to more than this many MiB, counting every "
+                        "read of a part.")
+        .range(1, 65536),
+    bulletin::double_param("max_ratio", "100",
+                           "Refuse entries above 1 MiB compressed more than this ratio (zip "
+                           "bombs).")
+        .range(1, 1000000),
 };
-BULLETIN_PLUGIN(kDocx, DocxReader, "docx", bulletin::PluginKind::Reader,
+BULLETIN_READER(kDocx, DocxReader, "docx",
                 "Reads DOCX paragraphs with style, alignment, indent, fonts and sizes.",
-                kDocxParams);
+                kDocxParams, "docx", 0u);
 BULLETIN_MODULE("docx", "1.0.0", "MIT", "DOCX reader (libzip + pugixml).", &kDocx)

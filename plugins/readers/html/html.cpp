@@ -660,15 +660,21 @@ private:
 } // namespace
 
 constexpr bulletin::ParamSpec kHtmlParams[] = {
-    {"charset", bulletin::ParamType::String, "", false,
-     "Charset of the pages (e.g. GB18030); empty: from the BOM or <meta>, else guessed."},
-    {"min_chars", bulletin::ParamType::Int, "10", false,
-     "Fewer characters of main content than this is an error (an empty or chrome-only page)."},
-    {"max_chars", bulletin::ParamType::Int, "5000000", false,
-     "Refuse pages whose main content has more characters than this (0: no limit)."},
-    {"max_lines", bulletin::ParamType::Int, "200000", false,
-     "Refuse pages whose main content has more paragraphs than this (0: no limit)."},
+    bulletin::string_param(
+        "charset", "",
+        "Charset of the pages (e.g. GB18030); empty: from the BOM or <meta>, else guessed."),
+    bulletin::int_param("min_chars", "10",
+                        "Fewer characters of main content than this is an error (an empty or "
+                        "chrome-only page).")
+        .range(0, 1000000),
+    bulletin::int_param("max_chars", "5000000",
+                        "Refuse pages whose main content has more characters than this.")
+        .range(1, 1000000000),
+    bulletin::int_param("max_lines", "200000",
+                        "Refuse pages whose main content has more paragraphs than this.")
+        .range(1, 100000000),
 };
-BULLETIN_PLUGIN(kHtml, HtmlReader, "html", bulletin::PluginKind::Reader,
-                "Reads the main content of a government web page as paragraphs.", kHtmlParams);
+BULLETIN_READER(kHtml, HtmlReader, "html",
+                "Reads the main content of a government web page as paragraphs.", kHtmlParams,
+                "html htm", 0u);
 BULLETIN_MODULE("html", "1.0.0", "MIT", "HTML reader (gumbo).", &kHtml)

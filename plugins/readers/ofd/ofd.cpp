@@ -331,7 +331,7 @@ private:
         if (pages.empty())
             st.doc.diagnose(bulletin::Severity::Warning, std::string(st.ctx.plugin_name()),
                             path + " lists no pages");
-        if (max_pages_ > 0 && static_cast<long long>(page_number + pages.size()) > max_pages_)
+        if (static_cast<long long>(page_number + pages.size()) > max_pages_)
             fail(st, "the package has more than " + std::to_string(max_pages_) +
                          " pages (the ofd reader's max_pages parameter; raise it with --set "
                          "ofd.max_pages=N if this really is one bulletin)");
@@ -475,30 +475,40 @@ private:
 } // namespace
 
 constexpr bulletin::ParamSpec kOfdParams[] = {
-    {"max_pages", bulletin::ParamType::Int, "1000", false,
-     "Refuse packages with more pages than this (0: no limit)."},
-    {"max_chars", bulletin::ParamType::Int, "5000000", false,
-     "Refuse packages whose pages hold more characters of text than this in all (0: no limit)."},
-    {"max_lines", bulletin::ParamType::Int, "200000", false,
-     "Refuse packages whose pages make more lines than this in all (0: no limit)."},
-    {"max_entries", bulletin::ParamType::Int, "10000", false,
-     "Refuse packages with more zip entries than this."},
-    {"max_total_mb", bulletin::ParamType::Int, "256", false,
-     "Refuse packages that inflate to more than this many MiB, counting every read of a part "
-     "(pages that share a part count it each time)."},
-    {"max_ratio", bulletin::ParamType::Double, "100", false,
-     "Refuse entries above 1 MiB compressed more than this ratio (zip bombs)."},
-    {"templates", bulletin::ParamType::Bool, "false", false,
-     "Also read the text of template pages (page furniture: letterheads, form labels)."},
-    {"column_gap", bulletin::ParamType::Double, "3", false,
-     "A horizontal gap wider than this many font sizes splits a baseline into two lines."},
-    {"drop_page_numbers", bulletin::ParamType::Bool, "true", false,
-     "Drop page numbers such as '— 1 —' at the top or bottom of a page."},
-    {"drop_running_headers", bulletin::ParamType::Bool, "true", false,
-     "Drop lines at the top of pages 2+ that repeat text found on another page."},
+    bulletin::int_param("max_pages", "1000", "Refuse packages with more pages than this.")
+        .range(1, 100000),
+    bulletin::int_param("max_chars", "5000000",
+                        "Refuse packages whose pages hold more characters of text than this in "
+                        "all.")
+        .range(1, 1000000000),
+    bulletin::int_param("max_lines", "200000",
+                        "Refuse packages whose pages make more lines than this in all.")
+        .range(1, 100000000),
+    bulletin::int_param("max_entries", "10000", "Refuse packages with more zip entries than this.")
+        .range(1, 1000000),
+    bulletin::int_param("max_total_mb", "256",
+                        "Refuse packages that inflate to more than this many MiB, counting every "
+                        "read of a part (pages that share a part count it each time).")
+        .range(1, 65536),
+    bulletin::double_param("max_ratio", "100",
+                           "Refuse entries above 1 MiB compressed more than this ratio (zip "
+                           "bombs).")
+        .range(1, 1000000),
+    bulletin::bool_param("templates", "false",
+                         "Also read the text of template pages (page furniture: letterheads, form "
+                         "labels)."),
+    bulletin::double_param(
+        "column_gap", "3",
+        "A horizontal gap wider than this many font sizes splits a baseline into two lines.")
+        .range(0.1, 1000),
+    bulletin::bool_param("drop_page_numbers", "true",
+                         "Drop page numbers such as '— 1 —' at the top or bottom of a page."),
+    bulletin::bool_param("drop_running_headers", "true",
+                         "Drop lines at the top of pages 2+ that repeat text found on another "
+                         "page."),
 };
-BULLETIN_PLUGIN(kOfd, OfdReader, "ofd", bulletin::PluginKind::Reader,
+BULLETIN_READER(kOfd, OfdReader, "ofd",
                 "Reads OFD (GB/T 33190) packages: text with fonts, sizes and positions, in "
                 "reading order.",
-                kOfdParams);
+                kOfdParams, "ofd", 0u);
 BULLETIN_MODULE("ofd", "1.0.0", "MIT", "OFD reader (libzip + pugixml).", &kOfd)

@@ -238,7 +238,7 @@ public:
         }
         int count = pdf->getNumPages();
         if (count <= 0) throw bulletin::Error(file + ": the PDF has no pages");
-        if (max_pages_ > 0 && count > max_pages_)
+        if (count > max_pages_)
             throw bulletin::Error(file + ": the PDF has " + std::to_string(count) +
                                   " pages, more than the limit of " + std::to_string(max_pages_) +
                                   " (the pdf reader's max_pages parameter; raise it with --set "
@@ -297,16 +297,13 @@ private:
     std::vector<Run> page_runs(PDFDoc& pdf, int number, bulletin::layout::TextBudget& budget,
                                Repairs& repairs, const std::string& file,
                                const bulletin::Context& ctx) const {
-        constexpr auto kNoLimit = std::numeric_limits<std::size_t>::max();
-        std::size_t page_limit =
-            max_page_chars_ > 0 ? static_cast<std::size_t>(max_page_chars_) : kNoLimit;
-        std::size_t doc_left = kNoLimit;
-        if (max_chars_ > 0)
-            doc_left = static_cast<std::size_t>(max_chars_) -
-                       std::min(budget.chars(), static_cast<std::size_t>(max_chars_));
+        // Both limits are at least 1 (their declared ranges).
+        const auto page_limit = static_cast<std::size_t>(max_page_chars_);
+        const auto doc_limit = static_cast<std::size_t>(max_chars_);
+        const std::size_t doc_left = doc_limit - std::min(budget.chars(), doc_limit);
         // One glyph over the budget tells us that it was passed.
         std::size_t allowed = std::min(page_limit, doc_left);
-        BoundedText text(allowed == kNoLimit ? kNoLimit : allowed + 1, ctx);
+        BoundedText text(allowed + 1, ctx);
         pdf.displayPageSlice(&text, number, 72, 72, 0, false, false, false, -1, -1, -1, -1,
                              &BoundedText::abort_check, &text, &BoundedText::draw_annotation, &text,
                              true);
@@ -323,8 +320,8 @@ private:
                     file + ": page " + std::to_string(number) + " draws more than " +
                     std::to_string(page_limit) +
                     " characters (the pdf reader's max_chars_per_page limit; a bulletin's page "
-                    "has a few thousand: raise it with --set pdf.max_chars_per_page=N, 0 = no "
-                    "limit, if this page is genuine)");
+                    "has a few thousand: raise it with --set pdf.max_chars_per_page=N if "
+                    "this page is genuine)");
             budget.add_chars(text.drawn()); // passes max_chars: throws its message
         }
         budget.add_chars(text.drawn());
@@ -368,25 +365,33 @@ private:
 } // namespace
 
 constexpr bulletin::ParamSpec kPdfParams[] = {
-    {"max_pages", bulletin::ParamType::Int, "1000", false,
-     "Refuse PDFs with more pages than this (0: no limit); a bulletin has a few dozen at most."},
-    {"max_chars_per_page", bulletin::ParamType::Int, "100000", false,
-     "Refuse PDFs with a page that draws more characters than this (0: no limit); poppler's "
-     "layout slows down quadratically on such pages."},
-    {"max_chars", bulletin::ParamType::Int, "5000000", false,
-     "Refuse PDFs that draw more characters than this in all (0: no limit)."},
-    {"max_lines", bulletin::ParamType::Int, "200000", false,
-     "Refuse PDFs whose pages make more lines than this in all (0: no limit)."},
-    {"password", bulletin::ParamType::String, "", false,
-     "Password for encrypted PDFs (tried as owner and user password)."},
-    {"column_gap", bulletin::ParamType::Double, "3", false,
-     "A horizontal gap wider than this many font sizes splits a baseline into two lines."},
-    {"drop_page_numbers", bulletin::ParamType::Bool, "true", false,
-     "Drop page numbers such as '— 1 —' at the top or bottom of a page."},
-    {"drop_running_headers", bulletin::ParamType::Bool, "true", false,
-     "Drop lines at the top of pages 2+ that repeat text found on another page."},
+    bulletin::int_param(
+        "max_pages", "1000",
+        "Refuse PDFs with more pages than this; a bulletin has a few dozen at most.")
+        .range(1, 100000),
+    bulletin::int_param("max_chars_per_page", "100000",
+                        "Refuse PDFs with a page that draws more characters than this; poppler's "
+                        "layout slows down quadratically on such pages.")
+        .range(1, 10000000),
+    bulletin::int_param("max_chars", "5000000",
+                        "Refuse PDFs that draw more characters than this in all.")
+        .range(1, 1000000000),
+    bulletin::int_param("max_lines", "200000",
+                        "Refuse PDFs whose pages make more lines than this in all.")
+        .range(1, 100000000),
+    bulletin::string_param("password", "",
+                           "Password for encrypted PDFs (tried as owner and user password)."),
+    bulletin::double_param(
+        "column_gap", "3",
+        "A horizontal gap wider than this many font sizes splits a baseline into two lines.")
+        .range(0.1, 1000),
+    bulletin::bool_param("drop_page_numbers", "true",
+                         "Drop page numbers such as '— 1 —' at the top or bottom of a page."),
+    bulletin::bool_param("drop_running_headers", "true",
+                         "Drop lines at the top of pages 2+ that repeat text found on another "
+                         "page."),
 };
-BULLETIN_PLUGIN(kPdf, PdfReader, "pdf", bulletin::PluginKind::Reader,
+BULLETIN_READER(kPdf, PdfReader, "pdf",
                 "Reads PDF text with font names, sizes and positions, in reading order.",
-                kPdfParams);
+                kPdfParams, "pdf", 0u);
 BULLETIN_MODULE("pdf", "1.0.0", "GPL-2.0-or-later", "PDF reader (poppler).", &kPdf)

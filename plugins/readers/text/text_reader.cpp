@@ -26,6 +26,8 @@ using bulletin::Severity;
 
 constexpr const char* kPluginName = "text";
 constexpr std::size_t kSniffBytes = 64 * 1024;
+// The highest max_line_bytes: 1 GiB, twice the largest input `run` takes by default.
+constexpr long long kMaxLineBytesCeiling = 1LL << 30;
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD"; // U+FFFD in UTF-8
 
 bool starts_with(std::string_view s, std::string_view prefix) {
@@ -500,10 +502,7 @@ public:
           page_marker_(params.string("page_marker")),
           drop_page_numbers_(params.boolean("drop_page_numbers")),
           blank_ends_paragraph_(params.boolean("blank_line_ends_paragraph")),
-          max_line_bytes_(params.integer("max_line_bytes")) {
-        if (max_line_bytes_ < 0)
-            throw bulletin::Error("max_line_bytes must be 0 (no limit) or more");
-    }
+          max_line_bytes_(params.integer("max_line_bytes")) {}
 
     bool accepts(const bulletin::Input& input) const override {
         try {
@@ -562,7 +561,6 @@ private:
     // (a data dump, a minified file) and would cost the segmenter and taggers time and memory
     // out of all proportion (docs/limits.md), so it is refused before that work starts.
     void refuse_long_lines(const std::vector<RawLine>& lines) const {
-        if (max_line_bytes_ == 0) return;
         const auto limit = static_cast<std::size_t>(max_line_bytes_);
         for (std::size_t i = 0; i < lines.size(); ++i)
             if (lines[i].text.size() > limit)
@@ -571,7 +569,8 @@ private:
                     std::to_string(lines[i].text.size()) +
                     " bytes long, more than the text reader's limit of " + std::to_string(limit) +
                     " (max_line_bytes): this is not a bulletin's text; if it is, raise the limit "
-                    "with --set text.max_line_bytes=N (0 = no limit)");
+                    "with --set text.max_line_bytes=N (at most " +
+                    std::to_string(kMaxLineBytesCeiling) + ")");
     }
 
     bool sniff(std::string_view bytes) const {
@@ -774,42 +773,49 @@ private:
 };
 
 constexpr bulletin::ParamSpec kTextParams[] = {
-    {"encoding", bulletin::ParamType::String, "auto", false,
-     "Character encoding of the input: `auto` (byte order mark, then UTF-8, then ICU's charset "
-     "detector, then `fallback_encoding`) or an ICU converter name such as UTF-8, GB18030, "
-     "UTF-16LE, Big5."},
-    {"fallback_encoding", bulletin::ParamType::String, "GB18030", false,
-     "Encoding used when the input is not UTF-8 and the detector is unsure. GB18030 is a superset "
-     "of GBK and GB2312, the usual encodings of Chinese government text files."},
-    {"min_confidence", bulletin::ParamType::Int, "30", false,
-     "Lowest ICU charset-detector confidence (0-100) that is trusted over `fallback_encoding`."},
-    {"double_spaced", bulletin::ParamType::String, "auto", false,
-     "`yes` when every line is followed by a blank line that means nothing (the real sample's "
-     "form), `no`, or `auto`: yes when at least two thirds of the lines are followed by a blank "
-     "line."},
-    {"page_marker", bulletin::ParamType::String, "auto", false,
-     "How page starts are marked when there are no form feeds: `space` (a leading space on the "
-     "first line of each page, as in text copied from some PDF viewers), `none`, or `auto`: "
-     "space when the first line starts with one and few other lines do."},
-    {"drop_page_numbers", bulletin::ParamType::Bool, "true", false,
-     "Drop page-number lines (\"— 3 —\", \"－3－\", \"第3页\", a bare number at a page's top or "
-     "bottom). A dropped page number also ends its page."},
-    {"blank_line_ends_paragraph", bulletin::ParamType::Bool, "true", false,
-     "In text that is not double spaced, mark the line before a blank line as ending a paragraph "
-     "(Line::ends_paragraph). Blank lines next to page breaks never count."},
-    {"max_line_bytes", bulletin::ParamType::Int, "1048576", false,
-     "Refuse a file with a line longer than this many bytes (after decoding to UTF-8): a "
-     "bulletin's lines are a few hundred bytes, and one of megabytes makes the later stages slow "
-     "and memory-hungry. 0 means no limit."},
+    bulletin::string_param(
+        "encoding", "auto",
+        "Character encoding of the input: `auto` (byte order mark, then UTF-8, then ICU's charset "
+        "detector, then `fallback_encoding`) or an ICU converter name such as UTF-8, GB18030, "
+        "UTF-16LE, Big5."),
+    bulletin::string_param(
+        "fallback_encoding", "GB18030",
+        "Encoding used when the input is not UTF-8 and the detector is unsure. GB18030 is a "
+        "superset of GBK and GB2312, the usual encodings of Chinese government text files."),
+    bulletin::int_param("min_confidence", "30",
+                        "Lowest ICU charset-detector confidence (0-100) that is trusted over "
+                        "`fallback_encoding`.")
+        .range(0, 100),
+    bulletin::choice_param("double_spaced", "auto", "auto|yes|no",
+                           "`yes` when every line is followed by a blank line that means nothing "
+                           "(the real sample's form), `no`, or `auto`: yes when at least two "
+                           "thirds of the lines are followed by a blank line."),
+    bulletin::choice_param("page_marker", "auto", "auto|space|none",
+                           "How page starts are marked when there are no form feeds: `space` (a "
+                           "leading space on the first line of each page, as in text copied from "
+                           "some PDF viewers), `none`, or `auto`: space when the first line starts "
+                           "with one and few other lines do."),
+    bulletin::bool_param(
+        "drop_page_numbers", "true",
+        "Drop page-number lines (\"— 3 —\", \"－3－\", \"第3页\", a bare number at "
+        "a page's top or bottom). A dropped page number also ends its page."),
+    bulletin::bool_param("blank_line_ends_paragraph", "true",
+                         "In text that is not double spaced, mark the line before a blank line as "
+                         "ending a paragraph (Line::ends_paragraph). Blank lines next to page "
+                         "breaks never count."),
+    bulletin::int_param("max_line_bytes", "1048576",
+                        "Refuse a file with a line longer than this many bytes (after decoding to "
+                        "UTF-8): a bulletin's lines are a few hundred bytes, and one of megabytes "
+                        "makes the later stages slow and memory-hungry.")
+        .range(1, kMaxLineBytesCeiling),
 };
 
 } // namespace
 
-// Thread-safe: the reader keeps no state between calls.
-BULLETIN_PLUGIN_FLAGS(
-    kText, TextReader, "text", bulletin::PluginKind::Reader,
-    "Plain text (UTF-8, GB18030/GBK, UTF-16, detected or declared), including "
-    "pdftotext output: pages from form feeds or leading-space marks, page numbers "
-    "dropped. The fallback reader: list it last.",
-    kTextParams, bulletin::kThreadSafe);
+// Any input that is text, whatever its name: tried after the pipeline's other readers.
+BULLETIN_READER(kText, TextReader, "text",
+                "Plain text (UTF-8, GB18030/GBK, UTF-16, detected or declared), including "
+                "pdftotext output: pages from form feeds or leading-space marks, page numbers "
+                "dropped. The catch-all reader: tried after every other reader.",
+                kTextParams, "txt", bulletin::kCatchAll);
 BULLETIN_MODULE("text", "1.0.0", "MIT", "Plain-text reader.", &kText)

@@ -309,7 +309,7 @@ bool after(const Point& a, const Point& b) {
 class Dates final : public bulletin::Tagger {
 public:
     explicit Dates(const bulletin::Params& params)
-        : resolve_(params.boolean("resolve-year")), masthead_(params.boolean("masthead")) {}
+        : resolve_(params.boolean("resolve_year")), masthead_(params.boolean("masthead")) {}
 
     void tag(bulletin::Document& doc, bulletin::Context& ctx) override {
         auto issue = issue_point(doc.masthead);
@@ -362,8 +362,7 @@ private:
         if (masthead.date_text.empty() && !masthead.date) return;
         Entity e;
         e.type = "date";
-        e.article = Entity::kMasthead;
-        e.paragraph = Entity::kTitle;
+        e.place = bulletin::EntityPlace::MastheadDate;
         auto text = bulletin::text::to_u32(masthead.date_text);
         std::optional<Match> found;
         for (std::size_t i = 0; i < text.size() && !found; ++i)
@@ -391,17 +390,17 @@ private:
 } // namespace
 
 constexpr bulletin::ParamSpec kDatesParams[] = {
-    {"resolve-year", bulletin::ParamType::Bool, "true", false,
-     "Give dates written without a year (4月12日) the issue's year, one year earlier when that "
-     "would fall after the issue date. Off: the value is ISO '--04-12'."},
-    {"masthead", bulletin::ParamType::Bool, "true", false,
-     "Also tag the masthead date (article -1, paragraph -1, offsets into the masthead date text)."},
+    bulletin::bool_param(
+        "resolve_year", "true",
+        "Give dates written without a year (4月12日) the issue's year, one year earlier when that "
+        "would fall after the issue date. Off: the value is ISO '--04-12'."),
+    bulletin::bool_param("masthead", "true",
+                         "Also tag the masthead date (place MastheadDate; written as article -1, "
+                         "paragraph -1, offsets into the masthead date text)."),
 };
 
-// Thread-safe: the lexicons are immutable function-local statics, the plugin holds only its
-// parameters.
-BULLETIN_PLUGIN_FLAGS(kDatesPlugin, Dates, "cn.dates", bulletin::PluginKind::Tagger,
-                      "Tags Chinese dates (Arabic, full-width and Chinese numerals, month and year "
-                      "precision, ranges) with ISO values.",
-                      kDatesParams, bulletin::kThreadSafe);
+BULLETIN_PLUGIN(kDatesPlugin, Dates, "cn.dates", bulletin::PluginKind::Tagger,
+                "Tags Chinese dates (Arabic, full-width and Chinese numerals, month and year "
+                "precision, ranges) with ISO values.",
+                kDatesParams);
 BULLETIN_MODULE("cn-dates", "1.0.0", "MIT", "Date tagger for Chinese bulletins.", &kDatesPlugin)

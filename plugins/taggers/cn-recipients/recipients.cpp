@@ -17,11 +17,6 @@ namespace {
 
 using bulletin::Entity;
 
-/// Recipients are not in an article: article -1 and this paragraph value; start/end are code
-/// points of the recipient string itself.
-constexpr int kDistributionArticle = bulletin::Entity::kMasthead;
-constexpr int kDistributionParagraph = bulletin::Entity::kDistribution;
-
 bool has_head(std::u32string_view r) {
     static constexpr std::u32string_view kHeads[] = {
         U"全国", U"中共", U"中央", U"国务院", U"国家", U"中国", U"各", U"本",
@@ -47,7 +42,7 @@ std::size_t shared_prefix(std::u32string_view full) {
 class Recipients final : public bulletin::Tagger {
 public:
     explicit Recipients(const bulletin::Params& params)
-        : max_elided_(static_cast<std::size_t>(params.integer("max-elided-length"))) {}
+        : max_elided_(static_cast<std::size_t>(params.integer("max_elided_length"))) {}
 
     void tag(bulletin::Document& doc, bulletin::Context& ctx) override {
         std::size_t before = doc.entities.size();
@@ -85,8 +80,11 @@ public:
                 Entity e;
                 e.type = "recipient";
                 e.text = recipient;
-                e.article = kDistributionArticle;
-                e.paragraph = kDistributionParagraph;
+                // Place Recipient: article is the block, index the recipient in it;
+                // start/end are code points of the recipient string itself.
+                e.place = bulletin::EntityPlace::Recipient;
+                e.article = static_cast<int>(b);
+                e.index = static_cast<int>(n);
                 e.start = 0;
                 e.end = static_cast<int>(length);
                 bool expanded = false;
@@ -123,16 +121,16 @@ private:
 } // namespace
 
 constexpr bulletin::ParamSpec kRecipientsParams[] = {
-    {"max-elided-length", bulletin::ParamType::Int, "8", false,
-     "A recipient without a head of its own and at most this many characters is read as "
-     "eliding the previous recipient's prefix (研究室 after 全国人大常委会办公厅联络局)."},
+    bulletin::int_param(
+        "max_elided_length", "8",
+        "A recipient without a head of its own and at most this many characters is read as "
+        "eliding the previous recipient's prefix (研究室 after 全国人大常委会办公厅联络局).")
+        .range(0, 64),
 };
 
-// Thread-safe: the lexicons are immutable function-local statics, the plugin holds only its
-// parameters.
-BULLETIN_PLUGIN_FLAGS(kRecipientsPlugin, Recipients, "cn.recipients", bulletin::PluginKind::Tagger,
-                      "Tags distribution recipients, expanding those that elide a shared prefix "
-                      "(联络局、研究室 -> 全国人大常委会办公厅研究室).",
-                      kRecipientsParams, bulletin::kThreadSafe);
+BULLETIN_PLUGIN(kRecipientsPlugin, Recipients, "cn.recipients", bulletin::PluginKind::Tagger,
+                "Tags distribution recipients, expanding those that elide a shared prefix "
+                "(联络局、研究室 -> 全国人大常委会办公厅研究室).",
+                kRecipientsParams);
 BULLETIN_MODULE("cn-recipients", "1.0.0", "MIT", "Recipient tagger for Chinese bulletins.",
                 &kRecipientsPlugin)

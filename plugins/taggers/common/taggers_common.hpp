@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -363,8 +364,9 @@ private:
 
 /// Where a text sits: its entity coordinates and the string itself.
 struct Slot {
+    EntityPlace place;
     int article;
-    int paragraph;
+    int index;
     const std::string* text;
 };
 
@@ -374,34 +376,36 @@ inline std::vector<Slot> text_slots(const Document& doc) {
     for (std::size_t a = 0; a < doc.articles.size(); ++a) {
         const auto& article = doc.articles[a];
         int ai = static_cast<int>(a);
-        slots.push_back({ai, Entity::kTitle, &article.title});
+        slots.push_back({EntityPlace::Title, ai, 0, &article.title});
         for (std::size_t p = 0; p < article.paragraphs.size(); ++p)
-            slots.push_back({ai, static_cast<int>(p), &article.paragraphs[p]});
+            slots.push_back(
+                {EntityPlace::Paragraph, ai, static_cast<int>(p), &article.paragraphs[p].text});
         if (article.byline && !article.byline->text.empty())
-            slots.push_back({ai, Entity::kByline, &article.byline->text});
+            slots.push_back({EntityPlace::Byline, ai, 0, &article.byline->text});
     }
     return slots;
 }
 
-/// Spans [start, end) of the document's entities of one type, grouped by (article, paragraph),
-/// so a tagger can look up earlier taggers' results per text. A sorted vector: a document has
-/// tens of entities, a map allocated a node per text.
+/// Spans [start, end) of the document's entities of one type, grouped by the text they sit in
+/// (place, article, index), so a tagger can look up earlier taggers' results per text. A sorted
+/// vector: a document has tens of entities, a map allocated a node per text.
 class SlotSpans {
 public:
     SlotSpans(const Document& doc, std::string_view type) {
         for (const auto& e : doc.entities)
-            if (e.type == type) spans_.push_back({e.article, e.paragraph, e.start, e.end});
-        std::stable_sort(spans_.begin(), spans_.end(), [](const Span& a, const Span& b) {
-            return std::pair(a.article, a.paragraph) < std::pair(b.article, b.paragraph);
-        });
+            if (e.type == type) spans_.push_back({{e.place, e.article, e.index}, e.start, e.end});
+        std::stable_sort(spans_.begin(), spans_.end(),
+                         [](const Span& a, const Span& b) { return a.key < b.key; });
     }
 
+    using Key = std::tuple<EntityPlace, int, int>;
     struct Span {
-        int article, paragraph, start, end;
+        Key key;
+        int start, end;
     };
     /// The spans in the text of `slot`, in document order.
     std::span<const Span> of(const Slot& slot) const {
-        auto key = std::pair(slot.article, slot.paragraph);
+        Key key{slot.place, slot.article, slot.index};
         auto [first, last] =
             std::equal_range(spans_.begin(), spans_.end(), key,
                              [](const auto& a, const auto& b) { return as_key(a) < as_key(b); });
@@ -409,8 +413,8 @@ public:
     }
 
 private:
-    static std::pair<int, int> as_key(const Span& s) { return {s.article, s.paragraph}; }
-    static std::pair<int, int> as_key(const std::pair<int, int>& k) { return k; }
+    static const Key& as_key(const Span& s) { return s.key; }
+    static const Key& as_key(const Key& k) { return k; }
     std::vector<Span> spans_;
 };
 
@@ -448,8 +452,9 @@ inline Entity make_entity(std::string type, std::u32string_view text, std::size_
     e.type = std::move(type);
     append_utf8(e.text, text.substr(start, end - start));
     e.value = std::move(value);
+    e.place = slot.place;
     e.article = slot.article;
-    e.paragraph = slot.paragraph;
+    e.index = slot.index;
     e.start = static_cast<int>(start);
     e.end = static_cast<int>(end);
     return e;

@@ -57,12 +57,26 @@ struct IssueNumber {
     bool supplement = false;  ///< 增刊
 };
 
+/// Where something sits on the page it came from, when the reader knows.
+struct Location {
+    int page = 0;                               ///< 1-based; 0 when unknown
+    double x = 0, y = 0, width = 0, height = 0; ///< points from the page's top-left corner
+    bool has_box = false;                       ///< x/y/width/height are meaningful
+};
+
+/// The masthead of a bulletin (简报报头) or the 版头 of an official document (公文, GB/T 9704).
 struct Masthead {
-    std::optional<std::string> series; ///< "人大代表工作简报"
+    std::optional<std::string> series; ///< "人大代表工作简报", or the 发文机关标志 of a 公文
     std::optional<IssueNumber> issue;
     std::optional<std::string> publisher; ///< without the trailing 编
     std::optional<std::string> date;      ///< ISO "YYYY-MM-DD"
     std::string date_text;                ///< the date as written, for the masthead date entity
+    std::optional<std::string> document_number; ///< 发文字号 "路卫发〔2011〕76号"
+    std::optional<std::string> issuer_mark;     ///< 发文机关标志 "XX市人民政府文件"
+    std::vector<std::string> signers;           ///< 签发人
+    std::optional<std::string> urgency;         ///< 紧急程度 "特急", "加急"
+    std::optional<std::string> classification;  ///< 密级和保密期限 "秘密★1年"
+    std::optional<std::string> copy_number;     ///< 份号 "000001"
 };
 
 struct Byline {
@@ -71,11 +85,25 @@ struct Byline {
     std::string text; ///< as written, without brackets: "选举任免处 谢峥嵘"
 };
 
+struct Paragraph {
+    std::string text;  ///< reflowed: no line breaks, punctuation as the source has it
+    Location location; ///< of its first line
+};
+
+/// A table in an article: rows of cells, placed before the paragraph `before_paragraph` (the
+/// number of paragraphs when it ends the article).
+struct Table {
+    std::vector<std::vector<std::string>> rows;
+    int before_paragraph = 0;
+    Location location;
+};
+
 struct Article {
     std::string title;
-    std::vector<std::string>
-        paragraphs; ///< reflowed: no line breaks, punctuation as the source has it
+    Location title_location;
+    std::vector<Paragraph> paragraphs;
     std::optional<Byline> byline;
+    std::vector<Table> tables;
 };
 
 struct DistributionBlock {
@@ -83,25 +111,47 @@ struct DistributionBlock {
     std::vector<std::string> recipients;
 };
 
-/// Where an entity sits. `article` indexes `Document::articles`; `paragraph` indexes its
-/// paragraphs, or is one of the constants below.
-struct Entity {
-    static constexpr int kTitle = -1;  ///< paragraph: the article's title
-    static constexpr int kByline = -2; ///< paragraph: the article's Byline::text
-    static constexpr int kMasthead =
-        -1; ///< article: the masthead; paragraph kTitle = Masthead::date_text
-    /// paragraph, with article kMasthead: a distribution recipient (attributes "block" and
-    /// "index" say which); offsets count in the recipient string.
-    static constexpr int kDistribution = -3;
+/// The text an entity was found in.
+enum class EntityPlace : std::uint8_t {
+    Paragraph,    ///< articles[article].paragraphs[index].text
+    Title,        ///< articles[article].title
+    Byline,       ///< articles[article].byline->text
+    MastheadDate, ///< masthead.date_text
+    Recipient,    ///< distribution[article].recipients[index]
+};
 
+struct Entity {
     std::string type;  ///< "person", "place", "date", "organization", ...
     std::string text;  ///< as written
     std::string value; ///< normalized (name, canonical place, ISO date)
     std::map<std::string, std::string> attributes; ///< position, code, expanded, ...
-    int article = 0;
-    int paragraph = 0;
-    int start = 0, end = 0; ///< code points, end exclusive
+    EntityPlace place = EntityPlace::Paragraph;
+    int article = 0;        ///< the article, or for Recipient the distribution block
+    int index = 0;          ///< the paragraph, or for Recipient the recipient in its block
+    int start = 0, end = 0; ///< code points in that text, end exclusive
 };
+
+/// The "article" and "paragraph" numbers schema bulletin/1 writes for an entity: the masthead is
+/// article -1, a title paragraph -1, a byline -2, a recipient -3 (its block and index are then
+/// the entity's "block" and "index" attributes).
+constexpr int bulletin1_article(const Entity& e) {
+    return e.place == EntityPlace::MastheadDate || e.place == EntityPlace::Recipient ? -1
+                                                                                     : e.article;
+}
+constexpr int bulletin1_paragraph(const Entity& e) {
+    switch (e.place) {
+    case EntityPlace::Paragraph:
+        return e.index;
+    case EntityPlace::Title:
+    case EntityPlace::MastheadDate:
+        return -1;
+    case EntityPlace::Byline:
+        return -2;
+    case EntityPlace::Recipient:
+        return -3;
+    }
+    return e.index;
+}
 
 enum class Severity : std::uint8_t { Info, Warning, Error };
 

@@ -15,6 +15,7 @@
 #pragma once
 
 #include "bulletin/document.hpp"
+#include "bulletin/plugin.hpp"
 
 #include <cassert>
 #include <charconv>
@@ -50,6 +51,10 @@ public:
     /// without spaces; `indent` >= 0 puts each member and element on its own line, indented by
     /// `indent` spaces per level (0: new lines, no indentation), with ": " after keys.
     explicit Writer(std::string& out, int indent = -1) noexcept : out_(&out), indent_(indent) {}
+    /// Streams to `file` (Context::open_file) in pieces instead of building a string: a large
+    /// document never exists whole in memory. out() is then only an empty scratch string.
+    explicit Writer(OutputFile& file, int indent = -1) noexcept
+        : out_(&scratch_), file_(&file), indent_(indent) {}
     Writer(const Writer&) = delete;
     Writer& operator=(const Writer&) = delete;
 
@@ -157,7 +162,9 @@ private:
     // quote and indentation to the std::string directly cost more than the escaping.
     static constexpr std::size_t kBufferSize = 2048;
 
+    std::string scratch_;
     std::string* out_;
+    OutputFile* file_ = nullptr;
     int indent_;
     int depth_ = 0;
     bool first_ = true;      // the innermost open container has no element yet
@@ -167,9 +174,10 @@ private:
 };
 
 /// Writes `document` as one schema bulletin/1 object (docs/schema/bulletin-1.schema.json),
-/// reserving room for it in `writer.out()` first. Every field of the contract is present;
-/// unknown values are null, never missing. This is what the built-in `json` exporter writes
-/// (plus a final newline); use it to embed the document in your own envelope.
+/// reserving room for it in `writer.out()` first (unless the writer streams to a file). Every field
+/// of the contract is present; unknown values are null, never missing. This is what the built-in
+/// `json` exporter writes (plus a final newline); use it to embed the document in your own
+/// envelope.
 void write_document(Writer& writer, const Document& document);
 
 // Implementation. The small steps are inline so that a document's thousands of keys and values
@@ -184,7 +192,10 @@ inline void Writer::put(std::string_view bytes) {
     if (kBufferSize - used_ < bytes.size()) {
         flush();
         if (bytes.size() > kBufferSize) {
-            out_->append(bytes);
+            if (file_)
+                file_->write(bytes); // streaming: out_ is only the scratch string
+            else
+                out_->append(bytes);
             return;
         }
     }

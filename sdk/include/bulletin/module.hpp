@@ -7,7 +7,12 @@
 //
 // kAbiVersion changes when ModuleInfo or PluginInfo change layout, when a virtual function is
 // added, removed or reordered in plugin.hpp, or when a type in document.hpp or params.hpp
-// changes layout. Adding a free inline helper or a new header does not change it.
+// changes layout. Adding a free inline helper or a new header does not change it, and the
+// `reserved` fields below let a later SDK add a field without a new ABI version: a module built
+// against this SDK leaves them null, and the host reads a null as "not declared".
+//
+// The declared kind must match the class: BULLETIN_PLUGIN checks at compile time that `Class`
+// derives from the interface of `kind`, and the host checks again when it creates the plugin.
 //
 // The smallest complete plugin:
 //
@@ -24,7 +29,7 @@
 //     };
 //
 //     constexpr bulletin::ParamSpec kShoutParams[] = {
-//         {"word", bulletin::ParamType::String, "hello", false, "The word to look for."},
+//         bulletin::string_param("word", "hello", "The word to look for."),
 //     };
 //     BULLETIN_PLUGIN(kShout, Shout, "shout", bulletin::PluginKind::Tagger,
 //                     "Logs a word for every document.", kShoutParams);
@@ -39,6 +44,7 @@
 #include <cstdint>
 #include <iterator>
 #include <memory>
+#include <type_traits>
 
 namespace bulletin {
 
@@ -58,8 +64,29 @@ constexpr const char* plugin_kind_name(PluginKind kind) {
     return "unknown";
 }
 
+/// The kind whose interface `T` implements (and the compile error when it implements none).
+template <class T> constexpr PluginKind plugin_kind_of() {
+    if constexpr (std::is_base_of_v<Reader, T>)
+        return PluginKind::Reader;
+    else if constexpr (std::is_base_of_v<Segmenter, T>)
+        return PluginKind::Segmenter;
+    else if constexpr (std::is_base_of_v<Tagger, T>)
+        return PluginKind::Tagger;
+    else {
+        static_assert(std::is_base_of_v<Exporter, T>,
+                      "a plugin class must derive from bulletin::Reader, Segmenter, Tagger or "
+                      "Exporter");
+        return PluginKind::Exporter;
+    }
+}
+
 /// PluginInfo::flags
-inline constexpr std::uint32_t kThreadSafe = 1u << 0; ///< one instance may serve many threads
+/// A reader that accepts any input (plain text): tried after every other reader of the pipeline,
+/// whatever its position, so that a reader added by `extends` sees its files first.
+inline constexpr std::uint32_t kCatchAll = 1u << 0;
+/// A segmenter, tagger or exporter that reads Document::pages after segmentation. Without it the
+/// host frees the lines of the pages once the document is segmented (they are most of its memory).
+inline constexpr std::uint32_t kUsesPages = 1u << 1;
 
 using PluginFactory = std::unique_ptr<Plugin> (*)(const Params& params);
 
@@ -71,6 +98,10 @@ struct PluginInfo {
     std::size_t param_count;
     std::uint32_t flags;
     PluginFactory create;
+    /// Readers: the file extensions they read, without dots, separated by spaces ("txt text");
+    /// `batch` picks its inputs by them. nullptr for other kinds.
+    const char* extensions;
+    const void* reserved[8]; ///< for later SDKs; null
 };
 
 struct ModuleInfo {
@@ -83,6 +114,7 @@ struct ModuleInfo {
     const char* description;
     const PluginInfo* const* plugins;
     std::size_t plugin_count;
+    const void* reserved[8]; ///< for later SDKs; null
 };
 
 /// Name of the one symbol a module exports.
@@ -117,19 +149,32 @@ template <std::size_t N> constexpr const ParamSpec* param_data(const ParamSpec (
 #endif
 
 /// Declares one plugin: `var` is the name of the PluginInfo constant, `Class` is constructed from
-/// `const bulletin::Params&`, `params` is a ParamSpec array (or bulletin::kNoParams).
+/// `const bulletin::Params&` and derives from the interface of `kind`, `params` is a ParamSpec
+/// array (or bulletin::kNoParams), `flags` a combination of kCatchAll and kUsesPages.
 #define BULLETIN_PLUGIN_FLAGS(var, Class, name, kind, description, params, flags)                  \
-    static const ::bulletin::PluginInfo var {                                                      \
-        name, kind, description, ::bulletin::param_data(params), ::bulletin::param_count(params),  \
-            flags, &::bulletin::make_plugin<Class>                                                 \
-    }
+    BULLETIN_PLUGIN_INFO(var, Class, name, kind, description, params, flags, nullptr)
 #define BULLETIN_PLUGIN(var, Class, name, kind, description, params)                               \
     BULLETIN_PLUGIN_FLAGS(var, Class, name, kind, description, params, 0u)
+/// Declares a reader with the file extensions it reads ("pdf", "txt text md").
+#define BULLETIN_READER(var, Class, name, description, params, extensions, flags)                  \
+    BULLETIN_PLUGIN_INFO(var, Class, name, ::bulletin::PluginKind::Reader, description, params,    \
+                         flags, extensions)
+#define BULLETIN_PLUGIN_INFO(var, Class, name, kind, description, params, flags, extensions)       \
+    static_assert(::bulletin::plugin_kind_of<Class>() == (kind),                                   \
+                  "the kind declared for " #Class " is not the interface it derives from");        \
+    static const ::bulletin::PluginInfo var {                                                      \
+        name, kind, description, ::bulletin::param_data(params), ::bulletin::param_count(params),  \
+            flags, &::bulletin::make_plugin<Class>, extensions, {},                                \
+    }
 
 /// Declares the module and its entry point; list the module's plugins as `&var` arguments.
 #define BULLETIN_MODULE(name, version, license, description, ...)                                  \
     extern "C" BULLETIN_EXPORT const ::bulletin::ModuleInfo* bulletin_module() {                   \
-        static const ::bulletin::PluginInfo* const plugins[] = {__VA_ARGS__};                      \
+        static const ::bulletin::PluginInfo* const plugins[] = {nullptr __VA_OPT__(, )             \
+                                                                    __VA_ARGS__};                  \
+        static_assert(std::size(plugins) > 1,                                                      \
+                      "BULLETIN_MODULE lists no plugin: add &var for each BULLETIN_PLUGIN after "  \
+                      "the description");                                                          \
         static const ::bulletin::ModuleInfo info{::bulletin::kAbiVersion,                          \
                                                  ::bulletin::kSdkVersion,                          \
                                                  ::bulletin::kBuildKey,                            \
@@ -137,7 +182,8 @@ template <std::size_t N> constexpr const ParamSpec* param_data(const ParamSpec (
                                                  version,                                          \
                                                  license,                                          \
                                                  description,                                      \
-                                                 plugins,                                          \
-                                                 std::size(plugins)};                              \
+                                                 plugins + 1,                                      \
+                                                 std::size(plugins) - 1,                           \
+                                                 {}};                                              \
         return &info;                                                                              \
     }

@@ -2,12 +2,22 @@
 //
 // A plugin declares its parameters once, in a table of ParamSpec at the bottom of its source file.
 // That one table drives validation of pipeline files, the defaults, and `bulletin plugins NAME`.
-// By the time a plugin is constructed the host has checked every value against its spec and
-// filled in defaults, so the typed getters below never see a malformed value.
+// By the time a plugin is constructed the host has checked every value against its spec (type,
+// choices, range: check_param_value) and filled in defaults, so the typed getters below never see
+// a malformed value. Declare rows with the builders at the bottom of this file:
+//
+//     constexpr bulletin::ParamSpec kParams[] = {
+//         bulletin::int_param("max_pages", "2000", "Pages read at most.").range(1, 100000),
+//         bulletin::choice_param("mode", "auto", "auto|strict|loose", "How strictly to read."),
+//         bulletin::double_param("ratio", "0.75", "Share of the width.").range(0, 1)
+//             .tunable(0.5, 0.95, 0.05),
+//     };
 #pragma once
 
 #include <charconv>
 #include <cstdint>
+#include <filesystem>
+#include <limits>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -23,16 +33,89 @@ enum class ParamType : std::uint8_t {
     Double, ///< decimal number
     Bool,   ///< true/false, yes/no, 1/0, on/off
     List,   ///< comma-separated strings; whitespace around items is dropped
+    Choice, ///< one of the values listed in ParamSpec::choices
 };
 
-/// One row of a plugin's parameter table. Plain data so it can sit in a constexpr array.
+/// ParamSpec::flags
+/// Worth searching when a configurer fits a pipeline to a series (`bulletin tune`): the value
+/// changes what a document becomes, and tune_min/tune_max/tune_step say where to look.
+inline constexpr std::uint32_t kTunable = 1u << 0;
+
+inline constexpr double kUnbounded = std::numeric_limits<double>::infinity();
+
+/// One row of a plugin's parameter table. Plain data so it can sit in a constexpr array; build it
+/// with string_param(), int_param(), ... below.
 struct ParamSpec {
-    const char* name;
-    ParamType type;
-    const char* default_value; ///< nullptr: no default (then `required` says if it must be set)
-    bool required;
-    const char* help;
+    const char* name = nullptr;
+    ParamType type = ParamType::String;
+    const char* default_value =
+        nullptr; ///< nullptr: no default (then `required` says if it must be set)
+    bool required = false;
+    const char* help = "";
+    const char* choices = nullptr; ///< Choice: the valid values, separated by '|'
+    double min = -kUnbounded;      ///< Int, Double: the smallest valid value
+    double max = kUnbounded;       ///< Int, Double: the largest valid value
+    std::uint32_t flags = 0;       ///< kTunable
+    double tune_min = 0, tune_max = 0, tune_step = 0; ///< kTunable Int/Double: where to search
+    const void* reserved[4] = {};                     ///< for later SDKs; null
+
+    /// Values outside [lo, hi] are refused by `validate` and at load.
+    constexpr ParamSpec range(double lo, double hi) const {
+        ParamSpec copy = *this;
+        copy.min = lo;
+        copy.max = hi;
+        return copy;
+    }
+    constexpr ParamSpec at_least(double lo) const { return range(lo, max); }
+    /// The pipeline must set it (a spec with a default is never required).
+    constexpr ParamSpec must_be_set() const {
+        ParamSpec copy = *this;
+        copy.required = true;
+        return copy;
+    }
+    /// Marks the parameter for `bulletin tune`; numbers are searched from lo to hi by step,
+    /// Bool and Choice parameters over all their values (pass 0, 0, 0).
+    constexpr ParamSpec tunable(double lo = 0, double hi = 0, double step = 0) const {
+        ParamSpec copy = *this;
+        copy.flags |= kTunable;
+        copy.tune_min = lo;
+        copy.tune_max = hi;
+        copy.tune_step = step;
+        return copy;
+    }
 };
+
+constexpr ParamSpec make_param(const char* name, ParamType type, const char* default_value,
+                               const char* help) {
+    ParamSpec spec;
+    spec.name = name;
+    spec.type = type;
+    spec.default_value = default_value;
+    spec.help = help;
+    return spec;
+}
+constexpr ParamSpec string_param(const char* name, const char* default_value, const char* help) {
+    return make_param(name, ParamType::String, default_value, help);
+}
+constexpr ParamSpec int_param(const char* name, const char* default_value, const char* help) {
+    return make_param(name, ParamType::Int, default_value, help);
+}
+constexpr ParamSpec double_param(const char* name, const char* default_value, const char* help) {
+    return make_param(name, ParamType::Double, default_value, help);
+}
+constexpr ParamSpec bool_param(const char* name, const char* default_value, const char* help) {
+    return make_param(name, ParamType::Bool, default_value, help);
+}
+constexpr ParamSpec list_param(const char* name, const char* default_value, const char* help) {
+    return make_param(name, ParamType::List, default_value, help);
+}
+/// `choices` separated by '|': "auto|strict|loose".
+constexpr ParamSpec choice_param(const char* name, const char* default_value, const char* choices,
+                                 const char* help) {
+    ParamSpec spec = make_param(name, ParamType::Choice, default_value, help);
+    spec.choices = choices;
+    return spec;
+}
 
 constexpr const char* param_type_name(ParamType type) {
     switch (type) {
@@ -46,6 +129,8 @@ constexpr const char* param_type_name(ParamType type) {
         return "bool";
     case ParamType::List:
         return "list";
+    case ParamType::Choice:
+        return "choice";
     }
     return "?";
 }
@@ -95,29 +180,26 @@ inline std::vector<std::string> parse_list_param(std::string_view text) {
     return items;
 }
 
-/// True when `text` is a valid value of `type`.
-inline bool param_value_valid(ParamType type, std::string_view text) {
-    switch (type) {
-    case ParamType::Int:
-        return parse_int_param(text).has_value();
-    case ParamType::Double:
-        return parse_double_param(text).has_value();
-    case ParamType::Bool:
-        return parse_bool_param(text).has_value();
-    case ParamType::String:
-    case ParamType::List:
-        return true;
-    }
-    return false;
-}
+/// The choices of a Choice spec, in their declared order.
+std::vector<std::string_view> param_choices(const ParamSpec& spec);
+
+/// What is wrong with `text` as a value of `spec` (type, choices, range), as a sentence that
+/// follows "parameter 'NAME' ": "must be between 1 and 100000, not -1". Empty when valid.
+/// `validate`, the host at load and bulletin/testing.hpp all use this one check.
+std::optional<std::string> check_param_value(const ParamSpec& spec, std::string_view text);
+
+/// What is wrong with a spec itself (a default its own check refuses, min above max, a Choice
+/// without choices, a name that is not [a-z0-9_]): the host refuses such a module at load.
+std::optional<std::string> check_param_spec(const ParamSpec& spec);
 
 /// The validated values a plugin is constructed with. Every declared parameter that has a value
 /// (given or default) is present; asking for an undeclared name throws std::out_of_range.
 class Params {
 public:
     Params() = default;
-    explicit Params(std::map<std::string, std::string, std::less<>> values)
-        : values_(std::move(values)) {}
+    explicit Params(std::map<std::string, std::string, std::less<>> values,
+                    std::filesystem::path data_dir = {})
+        : values_(std::move(values)), data_dir_(std::move(data_dir)) {}
 
     bool has(std::string_view name) const { return values_.find(name) != values_.end(); }
     const std::string& string(std::string_view name) const { return raw(name); }
@@ -127,7 +209,11 @@ public:
     std::vector<std::string> list(std::string_view name) const {
         return parse_list_param(raw(name));
     }
+    const std::string& choice(std::string_view name) const { return raw(name); }
     const std::map<std::string, std::string, std::less<>>& values() const { return values_; }
+    /// The plugin's own data directory: where `bulletin_add_plugin(... DATA files)` installed its
+    /// files (LIBDIR/bulletin/plugins/data/PLUGIN-MODULE/). Empty when the module ships none.
+    const std::filesystem::path& data_dir() const { return data_dir_; }
 
 private:
     const std::string& raw(std::string_view name) const {
@@ -137,6 +223,7 @@ private:
         return it->second;
     }
     std::map<std::string, std::string, std::less<>> values_;
+    std::filesystem::path data_dir_;
 };
 
 } // namespace bulletin

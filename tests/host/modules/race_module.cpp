@@ -19,7 +19,7 @@ public:
         bool swap = false;
         for (const auto& article : doc.articles)
             for (const auto& paragraph : article.paragraphs)
-                swap = swap || paragraph == "SWAP";
+                swap = swap || paragraph.text == "SWAP";
         if (swap) {
             fs::path dir = path.parent_path();
             for (long long i = 1; i < levels_; ++i)
@@ -37,8 +37,8 @@ private:
 };
 
 constexpr bulletin::ParamSpec kSwapParams[] = {
-    {"path", bulletin::ParamType::String, "{output}/{dir}/{stem}.json", false, "Output file."},
-    {"outside", bulletin::ParamType::String, nullptr, true, "Where the planted link points."},
+    bulletin::string_param("path", "{output}/{dir}/{stem}.json", "Output file."),
+    bulletin::string_param("outside", nullptr, "Where the planted link points.").must_be_set(),
     {"levels", bulletin::ParamType::Int, "1", false,
      "Which directory of the output path to swap: 1 its own, 2 the one above, ..."},
 };

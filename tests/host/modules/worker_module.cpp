@@ -1,5 +1,5 @@
 // Test module for `batch --isolate` (tests/host/worker_test.cpp): plugins that misuse a worker
-// process's standard streams, pause, and write a file when the run finishes.
+// process's standard streams or pause.
 #include <bulletin/module.hpp>
 
 #include <unistd.h>
@@ -19,7 +19,7 @@ public:
     void tag(bulletin::Document& doc, bulletin::Context&) override {
         for (const auto& article : doc.articles)
             for (const auto& paragraph : article.paragraphs) {
-                if (paragraph == "STDIO") {
+                if (paragraph.text == "STDIO") {
                     std::cout << "plugin noise on std::cout\n" << std::flush;
                     std::printf("plugin noise on printf\n");
                     std::fflush(stdout);
@@ -27,34 +27,13 @@ public:
                     char byte = 0;
                     [[maybe_unused]] auto r = ::read(0, &byte, 1);
                 }
-                if (paragraph == "PAUSE") std::this_thread::sleep_for(std::chrono::seconds(1));
+                if (paragraph.text == "PAUSE") std::this_thread::sleep_for(std::chrono::seconds(1));
             }
     }
-};
-
-/// Counts the documents it wrote; at the end of the run writes the count to a file named after
-/// the first of them ("{output}/{stem}.finished"), so a test sees which worker finished.
-class FinishFileExporter final : public bulletin::Exporter {
-public:
-    explicit FinishFileExporter(const bulletin::Params&) {}
-    void write(const bulletin::Document& doc, bulletin::Context& ctx) override {
-        if (count_++ == 0) path_ = ctx.output_path("{output}/{stem}.finished", doc);
-    }
-    void finish(bulletin::Context& ctx) override {
-        if (count_ > 0) ctx.write_file(path_, std::to_string(count_) + "\n");
-    }
-
-private:
-    int count_ = 0;
-    std::filesystem::path path_;
 };
 
 } // namespace
 
 BULLETIN_PLUGIN(kAntics, AnticsTagger, "worker.antics", bulletin::PluginKind::Tagger,
                 "Misuses stdin and stdout, or pauses, on marker paragraphs.", bulletin::kNoParams);
-BULLETIN_PLUGIN(kFinishFile, FinishFileExporter, "worker.finish-file",
-                bulletin::PluginKind::Exporter, "Writes a file when the run finishes.",
-                bulletin::kNoParams);
-BULLETIN_MODULE("test-worker", "0.1.0", "MIT", "Plugins for the worker tests.", &kAntics,
-                &kFinishFile)
+BULLETIN_MODULE("test-worker", "0.1.0", "MIT", "Plugins for the worker tests.", &kAntics)
