@@ -316,7 +316,10 @@ TEST(RegistryCacheFormat, TheFuzzSeedsDecode) {
         header + bulletin::testing::read_file(seeds / "body-two-entries"), error);
     ASSERT_TRUE(entries) << error;
     ASSERT_EQ(entries->size(), 2u);
-    EXPECT_EQ((*entries)[0].result.module->plugins[1].params.size(), 5u);
+    const auto& params = (*entries)[0].result.module->plugins[1].params;
+    ASSERT_EQ(params.size(), 6u);   // one of every type
+    EXPECT_EQ(params[1].max, 1000); // SDK 2 fields survive the format
+    EXPECT_EQ(params[5].choices, "auto|strict|loose");
     EXPECT_TRUE(format::decode_scan_result(
         bulletin::testing::read_file(seeds / "scan-result-described"), error))
         << error;
