@@ -390,21 +390,12 @@ private:
 } // namespace
 
 constexpr bulletin::ParamSpec kDocxParams[] = {
-    bulletin::int_param("max_chars", "5000000",
-                        "Refuse documents with more characters of text than this.")
-        .range(1, 1000000000),
-    bulletin::int_param("max_lines", "200000", "Refuse documents with more paragraphs than this.")
-        .range(1, 100000000),
-    bulletin::int_param("max_entries", "10000", "Refuse packages with more zip entries than this.")
-        .range(1, 1000000),
-    bulletin::int_param("max_total_mb", "256",
-                        "Refuse packages that inflate to more than this many MiB, counting every "
-                        "read of a part.")
-        .range(1, 65536),
-    bulletin::double_param("max_ratio", "100",
-                           "Refuse entries above 1 MiB compressed more than this ratio (zip "
-                           "bombs).")
-        .range(1, 1000000),
+    bulletin::layout::max_chars_param("Refuse documents with more characters of text than this."),
+    bulletin::layout::max_lines_param("Refuse documents with more paragraphs than this."),
+    bulletin::zip::max_entries_param(),
+    bulletin::zip::max_total_mb_param(
+        "Refuse packages that inflate to more than this many MiB, counting every read of a part."),
+    bulletin::zip::max_ratio_param(),
 };
 BULLETIN_READER(kDocx, DocxReader, "docx",
                 "Reads DOCX paragraphs with style, alignment, indent, fonts and sizes.",

@@ -667,12 +667,10 @@ constexpr bulletin::ParamSpec kHtmlParams[] = {
                         "Fewer characters of main content than this is an error (an empty or "
                         "chrome-only page).")
         .range(0, 1000000),
-    bulletin::int_param("max_chars", "5000000",
-                        "Refuse pages whose main content has more characters than this.")
-        .range(1, 1000000000),
-    bulletin::int_param("max_lines", "200000",
-                        "Refuse pages whose main content has more paragraphs than this.")
-        .range(1, 100000000),
+    bulletin::layout::max_chars_param(
+        "Refuse pages whose main content has more characters than this."),
+    bulletin::layout::max_lines_param(
+        "Refuse pages whose main content has more paragraphs than this."),
 };
 BULLETIN_READER(kHtml, HtmlReader, "html",
                 "Reads the main content of a government web page as paragraphs.", kHtmlParams,

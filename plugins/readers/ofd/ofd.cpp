@@ -477,35 +477,21 @@ private:
 constexpr bulletin::ParamSpec kOfdParams[] = {
     bulletin::int_param("max_pages", "1000", "Refuse packages with more pages than this.")
         .range(1, 100000),
-    bulletin::int_param("max_chars", "5000000",
-                        "Refuse packages whose pages hold more characters of text than this in "
-                        "all.")
-        .range(1, 1000000000),
-    bulletin::int_param("max_lines", "200000",
-                        "Refuse packages whose pages make more lines than this in all.")
-        .range(1, 100000000),
-    bulletin::int_param("max_entries", "10000", "Refuse packages with more zip entries than this.")
-        .range(1, 1000000),
-    bulletin::int_param("max_total_mb", "256",
-                        "Refuse packages that inflate to more than this many MiB, counting every "
-                        "read of a part (pages that share a part count it each time).")
-        .range(1, 65536),
-    bulletin::double_param("max_ratio", "100",
-                           "Refuse entries above 1 MiB compressed more than this ratio (zip "
-                           "bombs).")
-        .range(1, 1000000),
+    bulletin::layout::max_chars_param(
+        "Refuse packages whose pages hold more characters of text than this in all."),
+    bulletin::layout::max_lines_param(
+        "Refuse packages whose pages make more lines than this in all."),
+    bulletin::zip::max_entries_param(),
+    bulletin::zip::max_total_mb_param("Refuse packages that inflate to more than this many MiB, "
+                                      "counting every read of a part (pages that share a part "
+                                      "count it each time)."),
+    bulletin::zip::max_ratio_param(),
     bulletin::bool_param("templates", "false",
                          "Also read the text of template pages (page furniture: letterheads, form "
                          "labels)."),
-    bulletin::double_param(
-        "column_gap", "3",
-        "A horizontal gap wider than this many font sizes splits a baseline into two lines.")
-        .range(0.1, 1000),
-    bulletin::bool_param("drop_page_numbers", "true",
-                         "Drop page numbers such as '— 1 —' at the top or bottom of a page."),
-    bulletin::bool_param("drop_running_headers", "true",
-                         "Drop lines at the top of pages 2+ that repeat text found on another "
-                         "page."),
+    bulletin::layout::column_gap_param(),
+    bulletin::layout::drop_page_numbers_param(),
+    bulletin::layout::drop_running_headers_param(),
 };
 BULLETIN_READER(kOfd, OfdReader, "ofd",
                 "Reads OFD (GB/T 33190) packages: text with fonts, sizes and positions, in "

@@ -373,23 +373,13 @@ constexpr bulletin::ParamSpec kPdfParams[] = {
                         "Refuse PDFs with a page that draws more characters than this; poppler's "
                         "layout slows down quadratically on such pages.")
         .range(1, 10000000),
-    bulletin::int_param("max_chars", "5000000",
-                        "Refuse PDFs that draw more characters than this in all.")
-        .range(1, 1000000000),
-    bulletin::int_param("max_lines", "200000",
-                        "Refuse PDFs whose pages make more lines than this in all.")
-        .range(1, 100000000),
+    bulletin::layout::max_chars_param("Refuse PDFs that draw more characters than this in all."),
+    bulletin::layout::max_lines_param("Refuse PDFs whose pages make more lines than this in all."),
     bulletin::string_param("password", "",
                            "Password for encrypted PDFs (tried as owner and user password)."),
-    bulletin::double_param(
-        "column_gap", "3",
-        "A horizontal gap wider than this many font sizes splits a baseline into two lines.")
-        .range(0.1, 1000),
-    bulletin::bool_param("drop_page_numbers", "true",
-                         "Drop page numbers such as '— 1 —' at the top or bottom of a page."),
-    bulletin::bool_param("drop_running_headers", "true",
-                         "Drop lines at the top of pages 2+ that repeat text found on another "
-                         "page."),
+    bulletin::layout::column_gap_param(),
+    bulletin::layout::drop_page_numbers_param(),
+    bulletin::layout::drop_running_headers_param(),
 };
 BULLETIN_READER(kPdf, PdfReader, "pdf",
                 "Reads PDF text with font names, sizes and positions, in reading order.",

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "bulletin/document.hpp"
+#include "bulletin/params.hpp"
 
 #include <cstdint>
 #include <string>
@@ -65,5 +66,29 @@ private:
     std::string file_, reader_;
     std::size_t max_chars_ = 0, max_lines_ = 0, chars_ = 0, lines_ = 0;
 };
+
+// The parameters every reader shares, with one default and one range for all of them
+// (docs/limits.md); `help` says what the reader counts.
+constexpr ParamSpec max_chars_param(const char* help) {
+    return int_param("max_chars", "5000000", help).range(1, 1000000000);
+}
+constexpr ParamSpec max_lines_param(const char* help) {
+    return int_param("max_lines", "200000", help).range(1, 100000000);
+}
+/// Readers that build lines from positioned glyphs (PDF, OFD).
+constexpr ParamSpec column_gap_param() {
+    return double_param(
+               "column_gap", "3",
+               "A horizontal gap wider than this many font sizes splits a baseline into two lines.")
+        .range(0.1, 1000);
+}
+constexpr ParamSpec drop_page_numbers_param() {
+    return bool_param("drop_page_numbers", "true",
+                      "Drop page numbers such as '— 1 —' at the top or bottom of a page.");
+}
+constexpr ParamSpec drop_running_headers_param() {
+    return bool_param("drop_running_headers", "true",
+                      "Drop lines at the top of pages 2+ that repeat text found on another page.");
+}
 
 } // namespace bulletin::layout

@@ -10,6 +10,8 @@
 // underneath; its types stay out of this header.
 #pragma once
 
+#include "bulletin/params.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -89,5 +91,19 @@ struct XmlRepairs {
 /// GB2312) or when it plainly is (text::gb18030_instead_of_utf8), else its ill-formed sequences
 /// become U+FFFD and are counted. Latin-1 parts are left to pugixml.
 XmlRepairs prepare_xml(std::string& xml);
+
+// The limits every reader of zip packages declares (DOCX, OFD), one default and range for all.
+constexpr ParamSpec max_entries_param() {
+    return int_param("max_entries", "10000", "Refuse packages with more zip entries than this.")
+        .range(1, 1000000);
+}
+constexpr ParamSpec max_total_mb_param(const char* help) {
+    return int_param("max_total_mb", "256", help).range(1, 65536);
+}
+constexpr ParamSpec max_ratio_param() {
+    return double_param("max_ratio", "100",
+                        "Refuse entries above 1 MiB compressed more than this ratio (zip bombs).")
+        .range(1, 1000000);
+}
 
 } // namespace bulletin::zip
