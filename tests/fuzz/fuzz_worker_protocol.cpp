@@ -70,8 +70,16 @@ void round_trip(std::string_view data) {
     auto decoded = protocol::decode_request(only_frame(*framed, protocol::kMaxRequestBytes), error);
     check(decoded && *decoded == request);
 
-    protocol::Reply reply{~id, data.size() % 2 == 1, fields[2], fields[3],
-                          std::vector<std::string>(fields.begin() + 4, fields.end())};
+    // Fields after the fourth: the first half outputs, the rest records in (stage, record) pairs.
+    auto middle = fields.begin() + 4 + static_cast<std::ptrdiff_t>((fields.size() - 4) / 2);
+    protocol::Reply reply{~id,
+                          data.size() % 2 == 1,
+                          fields[2],
+                          fields[3],
+                          std::vector<std::string>(fields.begin() + 4, middle),
+                          {}};
+    for (auto it = middle; it + 1 < fields.end(); it += 2)
+        reply.records.emplace_back(*it, *(it + 1));
     framed = protocol::frame(protocol::encode_reply(reply), protocol::kMaxReplyBytes);
     check(framed.has_value());
     auto decoded_reply =
