@@ -28,6 +28,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -544,6 +545,8 @@ private:
                 bytes += line.text.size();
         }
         // Room for each line as written, folded and squeezed: at most one code point per byte.
+        // Only what the lines use is touched (scan() packs each line's three forms), so a CJK
+        // text costs ~4 bytes per input byte here, not 12.
         text_ = std::make_unique_for_overwrite<char32_t[]>(3 * bytes);
         char32_t* w = text_.get();
         lines_.reserve(count);
@@ -553,8 +556,9 @@ private:
                 ++index;
                 Ln l;
                 double lead = 0;
-                if (!scan(line.text, w, l, lead)) continue;
-                w += 3 * line.text.size();
+                std::size_t used = 0;
+                if (!scan(line.text, w, l, lead, used)) continue;
+                w += used;
                 if (cnb::match_page_number(l.key)) { // "— 3 —" from any reader
                     dropped_.push_back(utf8(l.raw));
                     continue;
@@ -578,8 +582,9 @@ private:
     /// One pass over a line's UTF-8: decodes it to `out` (room for 3 × its bytes) as written,
     /// folded and without white space (raw, folded and key), trims it, and measures its width and
     /// its leading white space (an ideographic space is a cell, an ASCII space half, a tab two).
-    /// False for a blank line.
-    static bool scan(std::string_view bytes, char32_t* out, Ln& l, double& lead) {
+    /// The three forms end up packed at `out`, `used` code points in all. False for a blank line.
+    static bool scan(std::string_view bytes, char32_t* out, Ln& l, double& lead,
+                     std::size_t& used) {
         const std::size_t size = bytes.size();
         const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
         const auto n = static_cast<int32_t>(size);
@@ -628,9 +633,13 @@ private:
             tail_bytes += raw[t] < 0x80 ? 1 : raw[t] < 0x800 ? 2 : 3; // white space is BMP
         }
         l.width = width;
+        // Packed: folded right after raw, key after folded.
+        std::memmove(raw + end, folded, end * sizeof(char32_t));
+        std::memmove(raw + 2 * end, key, k * sizeof(char32_t));
         l.raw = std::u32string_view(raw, end);
-        l.folded = std::u32string_view(folded, end);
-        l.key = std::u32string_view(key, k);
+        l.folded = std::u32string_view(raw + end, end);
+        l.key = std::u32string_view(raw + 2 * end, k);
+        used = 2 * end + k;
         if (exact) {
             // Valid UTF-8 round-trips through UTF-32: the line's own bytes are the output.
             const auto b = static_cast<std::size_t>(begin);
