@@ -182,6 +182,7 @@ private:
     std::vector<std::string> extensions_; ///< of the inputs to convert; empty: every file
 
     std::vector<Item> items_;
+    std::unordered_set<std::string> present_; ///< items_' relative paths, for claims and records
     DiscoveryProblems listing_;
     std::vector<Planned> todo_;     ///< in path order
     std::vector<Planned> suspects_; ///< in flight when an earlier run died: converted last, alone
@@ -401,14 +402,13 @@ void BatchRun::recover_previous_run() {
 void BatchRun::plan() {
     // Claims are released when their input is no longer one of this run's (gone, renamed, in
     // another shard, filtered out) or lost its record.
-    std::unordered_set<std::string> present;
-    present.reserve(items_.size());
+    present_.reserve(items_.size());
     for (const auto& item : items_)
-        present.insert(item.relative);
+        present_.insert(item.relative);
     auto recorded_paths = state_->paths();
     std::unordered_set<std::string> recorded(recorded_paths.begin(), recorded_paths.end());
     claims_->release_unless([&](const std::string& input) {
-        return present.contains(input) && recorded.contains(input);
+        return present_.contains(input) && recorded.contains(input);
     });
 
     const bool fresh = recorded.empty(); // a first run has nothing to look up
@@ -685,10 +685,8 @@ namespace {
 /// skipped as up to date; inputs that are gone, filtered out or in another shard are left out.
 class StateRecordSource final : public RecordSource {
 public:
-    StateRecordSource(const StateStore& state, const std::vector<Item>& items) : state_(state) {
-        for (const auto& item : items)
-            present_.insert(item.relative);
-    }
+    StateRecordSource(const StateStore& state, const std::unordered_set<std::string>& present)
+        : state_(state), present_(present) {}
     void for_each(const std::string& stage, const Records::Visitor& visit) const override {
         state_.for_each_record(stage, [&](std::string_view input, std::string_view record) {
             if (present_.contains(std::string(input))) visit(input, record);
@@ -697,7 +695,7 @@ public:
 
 private:
     const StateStore& state_;
-    std::unordered_set<std::string> present_;
+    const std::unordered_set<std::string>& present_;
 };
 
 } // namespace
@@ -709,15 +707,14 @@ std::vector<std::string> BatchRun::input_extensions() const {
     std::vector<std::string> all;
     for (const Stage* stage : load_->pipeline->enabled(PluginKind::Reader)) {
         const PluginEntry* entry = registry_.find(stage->plugin);
-        const std::string declared = entry ? entry->info->extensions : std::string();
+        auto declared = entry ? entry->info->extension_list() : std::vector<std::string>();
         if (declared.empty()) {
             log_->info("reader '{}' declares no file extensions: every file is an input "
                        "(--extensions picks some)",
                        stage->plugin);
             return {};
         }
-        std::istringstream words(declared);
-        for (std::string word; words >> word;) {
+        for (std::string& word : declared) {
             std::transform(word.begin(), word.end(), word.begin(),
                            [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
             if (std::find(all.begin(), all.end(), word) == all.end()) all.push_back(word);
@@ -728,7 +725,7 @@ std::vector<std::string> BatchRun::input_extensions() const {
 
 void BatchRun::end_run() {
     try {
-        StateRecordSource records(*state_, items_);
+        StateRecordSource records(*state_, present_);
         for (const auto& error : lifecycle_->end_run(records)) {
             log_->error("{}", error);
             ++failed_;

@@ -228,23 +228,34 @@ int AtomicWriter::create_temporary(const fs::path& path, std::string& name, std:
     }
 }
 
+namespace {
+
+/// Syncs (when asked), closes `fd` and renames `tmp` over `name` in `dir`: the end of every atomic
+/// write. The errno of the first step that failed, 0 when the file is in place.
+int put_in_place(int fd, int dir, const std::string& tmp, const std::string& name, bool sync) {
+    int err = sync && ::fsync(fd) != 0 ? errno : 0;
+    if (::close(fd) != 0 && err == 0) err = errno;
+    if (err == 0 && ::renameat(dir, tmp.c_str(), dir, name.c_str()) != 0) err = errno;
+    return err;
+}
+
+} // namespace
+
 void AtomicWriter::write(const fs::path& path, std::string_view bytes, bool sync) {
     std::string name, tmp;
     int fd = create_temporary(path, name, tmp);
     int dir = dir_fd_.get();
-    auto fail = [&](int err) {
-        ::unlinkat(dir, tmp.c_str(), 0);
-        return write_error(path, err);
-    };
+    int err = 0;
     if (!write_all(fd, bytes)) {
-        int err = errno;
+        err = errno;
         ::close(fd);
-        throw fail(err);
+    } else {
+        err = put_in_place(fd, dir, tmp, name, sync);
     }
-    int err = sync && ::fsync(fd) != 0 ? errno : 0;
-    if (::close(fd) != 0 && err == 0) err = errno;
-    if (err != 0) throw fail(err);
-    if (::renameat(dir, tmp.c_str(), dir, name.c_str()) != 0) throw fail(errno);
+    if (err != 0) {
+        ::unlinkat(dir, tmp.c_str(), 0);
+        throw write_error(path, err);
+    }
 }
 
 PendingFile AtomicWriter::begin(const fs::path& path, bool sync) {
@@ -283,11 +294,7 @@ void PendingFile::write(std::string_view bytes) {
 
 void PendingFile::commit() {
     if (!fd_) throw Error("cannot write " + path_.string() + ": the file was already committed");
-    int err = sync_ && ::fsync(fd_.get()) != 0 ? errno : 0;
-    if (::close(fd_.release()) != 0 && err == 0) err = errno;
-    if (err == 0 && ::renameat(dir_.get(), tmp_.c_str(), dir_.get(), name_.c_str()) != 0)
-        err = errno;
-    if (err != 0) {
+    if (int err = put_in_place(fd_.release(), dir_.get(), tmp_, name_, sync_); err != 0) {
         discard();
         throw write_error(path_, err);
     }

@@ -31,14 +31,6 @@ std::vector<std::string> flag_names(const PluginDescription& p) {
     return names;
 }
 
-std::vector<std::string> extensions(const PluginDescription& p) {
-    std::vector<std::string> out;
-    std::istringstream words(p.extensions);
-    for (std::string word; words >> word;)
-        out.push_back(word);
-    return out;
-}
-
 bool numeric(const ParamDescription& s) {
     return s.type == ParamType::Int || s.type == ParamType::Double;
 }
@@ -81,7 +73,7 @@ Json describe_plugin(const PluginEntry& entry) {
     j["kind"] = plugin_kind_name(p.kind);
     j["description"] = p.description;
     j["flags"] = flag_names(p);
-    if (p.kind == PluginKind::Reader) j["extensions"] = extensions(p);
+    if (p.kind == PluginKind::Reader) j["extensions"] = p.extension_list();
     j["module"] = entry.module->description.name;
     Json params = Json::array();
     for (const auto& s : p.params)
@@ -121,7 +113,7 @@ void print_plugin(std::ostream& out, const PluginEntry& entry) {
         << "Description:  " << p.description << "\n";
     if (p.kind == PluginKind::Reader) {
         std::string list;
-        for (const auto& e : extensions(p))
+        for (const auto& e : p.extension_list())
             list += (list.empty() ? "" : " ") + e;
         out << "Extensions:   " << (list.empty() ? "(none declared)" : list) << "\n";
     }

@@ -4,6 +4,7 @@
 
 #include <bit>
 #include <set>
+#include <sstream>
 
 namespace bulletin::host {
 
@@ -45,6 +46,14 @@ ParamSpec ParamDescription::spec() const {
     s.tune_max = tune_max;
     s.tune_step = tune_step;
     return s;
+}
+
+std::vector<std::string> PluginDescription::extension_list() const {
+    std::vector<std::string> out;
+    std::istringstream words(extensions);
+    for (std::string word; words >> word;)
+        out.push_back(word);
+    return out;
 }
 
 const ParamDescription* PluginDescription::param(std::string_view param_name) const {

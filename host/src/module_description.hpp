@@ -40,6 +40,8 @@ struct PluginDescription {
     std::string extensions;  ///< readers: "txt text", space-separated
     std::vector<ParamDescription> params;
     const ParamDescription* param(std::string_view param_name) const;
+    /// The words of `extensions`, as declared.
+    std::vector<std::string> extension_list() const;
     bool operator==(const PluginDescription&) const = default;
 };
 

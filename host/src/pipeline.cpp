@@ -488,18 +488,16 @@ private:
     /// SDK 2 names parameters [a-z0-9_]; a pipeline written for SDK 1 may spell one with '-'
     /// ("resolve-year"). Such a name is taken as the '_' spelling, with a warning.
     void rename_dashed_params(const PluginDescription& info, Stage& stage) {
-        std::vector<std::string> renames;
+        std::vector<std::pair<std::string, std::string>> renames; // (as written, underscored)
         for (const auto& [name, param] : stage.params)
             if (name.find('-') != std::string::npos && !info.param(name)) {
                 std::string underscored = name;
                 std::replace(underscored.begin(), underscored.end(), '-', '_');
                 if (info.param(underscored) && !stage.params.count(underscored))
-                    renames.push_back(name);
+                    renames.emplace_back(name, std::move(underscored));
             }
-        for (const auto& name : renames) {
+        for (const auto& [name, underscored] : renames) {
             auto node = stage.params.extract(name);
-            std::string underscored = name;
-            std::replace(underscored.begin(), underscored.end(), '-', '_');
             warning(node.mapped().where, "parameter '" + name + "' of plugin '" + stage.plugin +
                                              "' is now spelt '" + underscored +
                                              "' (SDK 2); rename it in the pipeline");

@@ -241,13 +241,12 @@ void Registry::add_files(const std::vector<fs::path>& files) {
 }
 
 void Registry::register_module(const fs::path& file, std::shared_ptr<const ModuleEntry> module) {
+    // bulletin_add_plugin(... DATA) puts a module's data files in data/STEM/ beside it.
+    auto data = module->path.parent_path() / "data" / module->path.stem();
+    std::error_code data_error;
+    if (!fs::is_directory(data, data_error)) data.clear();
     for (const auto& plugin : module->description.plugins) {
-        // bulletin_add_plugin(... DATA) puts a module's data files in data/STEM/ beside it.
-        auto data = module->path.parent_path() / "data" / module->path.stem();
-        std::error_code data_error;
-        if (!fs::is_directory(data, data_error)) data.clear();
-        auto [it, inserted] =
-            plugins_.try_emplace(plugin.name, PluginEntry{&plugin, module, std::move(data)});
+        auto [it, inserted] = plugins_.try_emplace(plugin.name, PluginEntry{&plugin, module, data});
         if (!inserted) {
             errors_.push_back({file, "plugin '" + plugin.name + "' is provided by both " +
                                          it->second.module->path.string() + " and " +

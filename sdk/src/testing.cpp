@@ -30,7 +30,7 @@ void TestContext::log(LogLevel level, std::string_view message) {
 }
 
 fs::path TestContext::output_path(std::string_view path_template, const Document& document) const {
-    const_cast<TestContext*>(this)->current_source = document.source.path;
+    current_source = document.source.path;
     return expand_output_template(path_template,
                                   OutputFields{output_root_.native(), ".", {}, &document});
 }

@@ -84,7 +84,8 @@ TEST(WorkerProtocol, RequestsAndRepliesCarryEveryByteUnchanged) {
                           true,
                           "ab12",
                           "an error\n" + every_byte(),
-                          {"/out/back\\slash\xff.title", "", every_byte()}};
+                          {"/out/back\\slash\xff.title", "", every_byte()},
+                          {{"1:corpus", every_byte()}}};
     auto decoded_reply = protocol::decode_reply(protocol::encode_reply(reply), error);
     ASSERT_TRUE(decoded_reply) << error;
     EXPECT_EQ(*decoded_reply, reply);
@@ -119,7 +120,7 @@ TEST(WorkerProtocol, ALengthOverTheLimitIsRefusedBeforeItsBytesArrive) {
 
 TEST(WorkerProtocol, MalformedPayloadsAreRejectedWithAReason) {
     std::string request = protocol::encode_request({7, "rel", "/in/rel"});
-    std::string reply = protocol::encode_reply({7, false, "", "e", {"o"}});
+    std::string reply = protocol::encode_reply({7, false, "", "e", {"o"}, {}});
     std::string error;
     for (std::size_t cut = 0; cut < request.size(); ++cut)
         EXPECT_FALSE(protocol::decode_request(request.substr(0, cut), error)) << cut;
@@ -137,7 +138,7 @@ TEST(WorkerProtocol, MalformedPayloadsAreRejectedWithAReason) {
     bad_ok[10] = 2;
     EXPECT_FALSE(protocol::decode_reply(bad_ok, error));
     // An output count of 4 billion is refused, not allocated.
-    std::string many = protocol::encode_reply({7, true, "", "", {}});
+    std::string many = protocol::encode_reply({7, true, "", "", {}, {}});
     many.replace(many.size() - 4, 4, "\xff\xff\xff\xff");
     EXPECT_FALSE(protocol::decode_reply(many, error));
     EXPECT_NE(error.find("more than the limit"), std::string::npos) << error;
@@ -166,7 +167,7 @@ protected:
 };
 
 TEST_F(FakeWorker, AReplyToAnotherRequestFailsTheDocumentAndRestartsTheWorker) {
-    auto worker = isolated(frame(protocol::encode_reply({99, true, "", "", {"/etc/passwd"}})));
+    auto worker = isolated(frame(protocol::encode_reply({99, true, "", "", {"/etc/passwd"}, {}})));
     auto first = worker.process(item("a.txt"));
     EXPECT_FALSE(first.ok);
     EXPECT_TRUE(first.outputs.empty());
@@ -200,8 +201,8 @@ TEST_F(FakeWorker, AnOversizedOrMalformedReplyIsAProtocolError) {
     EXPECT_NE(r.error.find("broke the protocol (a malformed reply: expected a frame of kind 'R'"),
               std::string::npos)
         << r.error;
-    auto twice = isolated(frame(protocol::encode_reply({1, true, "", "", {}})) +
-                          frame(protocol::encode_reply({1, true, "", "", {}})));
+    auto twice = isolated(frame(protocol::encode_reply({1, true, "", "", {}, {}})) +
+                          frame(protocol::encode_reply({1, true, "", "", {}, {}})));
     // The second reply may arrive with the first or just after it: then the next request sees it.
     auto first = twice.process(item("c.txt"));
     auto second = twice.process(item("d.txt"));

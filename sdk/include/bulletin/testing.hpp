@@ -69,7 +69,8 @@ public:
     std::vector<LogLevel> levels;               ///< the level of each message
     std::vector<std::filesystem::path> written; ///< every file written or committed
     TestRecords records;
-    std::string current_source; ///< the document records are kept for
+    /// The document records are kept for (set by output_path, a const call).
+    mutable std::string current_source;
 
 private:
     std::filesystem::path output_root_;
