@@ -12,8 +12,9 @@ packages=(
   libsqlite3-dev nettle-dev libzip-dev libgumbo-dev libpoppler-private-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # tools the tests drive: XSD/RELAX NG checks, PDF fixtures (qpdf encrypts one), the SQLite
-  # shell, a JSON Schema validator, headless Chromium for the HTML review page
-  libxml2-utils poppler-utils qpdf sqlite3 python3 python3-jsonschema chromium
+  # shell, a JSON Schema validator, headless Chromium for the HTML review page, cmark (the
+  # CommonMark reference) for the Markdown page
+  libxml2-utils poppler-utils qpdf sqlite3 python3 python3-jsonschema chromium cmark
 )
 # The gazetteer of administrative divisions comes from the npm registry at build time. Some
 # machines have Node.js with its own npm (nodesource), which conflicts with Debian's npm package:
