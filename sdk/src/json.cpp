@@ -6,7 +6,7 @@
 #include <cstring>
 
 // The JSON writer, by hand rather than with nlohmann::json (why: bulletin/json.hpp). Its output
-// is held to nlohmann's byte for byte by tests/exporters/json_writer_test.cpp.
+// is held to nlohmann's byte for byte by tests/plugins/exporters/json/json_writer_test.cpp.
 
 namespace bulletin::json {
 

@@ -23,7 +23,7 @@ namespace {
 // decode with ICU's macros (U8_NEXT, U8_APPEND_UNSAFE: inline, no call per character) and take
 // the common cases first: ASCII, and pairs of three-byte characters (CJK) checked in one 64-bit
 // word. Anything else goes through U8_NEXT, so ill-formed input gives what it always gave
-// (U+FFFD per ill-formed sequence as U8_NEXT delimits it; tests/sdk-text compares with the
+// (U+FFFD per ill-formed sequence as U8_NEXT delimits it; tests/sdk/text_test.cpp compares with the
 // plain U8_NEXT loops these replaced).
 
 /// True when the 8 bytes at `p` are all ASCII.

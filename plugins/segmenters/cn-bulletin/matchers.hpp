@@ -5,10 +5,10 @@
 // more than half of the segmenter's time. These patterns are fixed (not parameters) and simple:
 // their character classes are disjoint from the characters that follow them, so each can be
 // matched by one left-to-right scan without backtracking, with exactly ICU's result. Each matcher
-// follows the pattern it replaces, kept as a constant so that tests/segmenter/matchers_test.cpp
-// checks every matcher against ICU on generated inputs.
-// A pattern a pipeline author can override (subheading_pattern) still goes through ICU unless it
-// is at its default.
+// follows the pattern it replaces, kept as a constant so that
+// tests/plugins/segmenters/cn-bulletin/matchers_test.cpp checks every matcher against ICU on
+// generated inputs. A pattern a pipeline author can override (subheading_pattern) still goes
+// through ICU unless it is at its default.
 #pragma once
 
 #include <unicode/uchar.h>

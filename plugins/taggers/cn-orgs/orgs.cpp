@@ -23,7 +23,7 @@ namespace {
 using bulletin::taggers::Slot;
 using bulletin::taggers::Trie;
 
-#include "cn_orgs_kOrgsData.inc"
+#include "kOrgsData.inc"
 
 struct Lexicon {
     Trie suffixes; ///< value: 1 when the suffix needs a head before it

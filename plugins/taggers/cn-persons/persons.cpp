@@ -31,7 +31,7 @@ using bulletin::taggers::Slot;
 using bulletin::taggers::SuffixTrie;
 using bulletin::taggers::Trie;
 
-#include "cn_persons_kPersonsData.inc"
+#include "kPersonsData.inc"
 
 struct Lexicon {
     Trie surnames, titles_forward, post_titles, units_forward, followers, not_names;

@@ -20,7 +20,7 @@ Document make_sample_document(const std::string& stem = "hunan-xuanren-2023-04-2
 /// paragraphs, entities that cross each other and entities with out-of-range offsets.
 Document make_tricky_document();
 
-/// Path of a file in tests/exporters/data.
+/// Path of a file in tests/plugins/exporters/data.
 std::filesystem::path exporter_data(const std::string& name);
 
 } // namespace bulletin::testing

@@ -47,7 +47,7 @@ void tag_everywhere(Document& doc, const std::string& type, const std::string& n
 } // namespace
 
 std::filesystem::path exporter_data(const std::string& name) {
-    return source_dir() / "tests" / "exporters" / "data" / name;
+    return source_dir() / "tests" / "plugins" / "exporters" / "data" / name;
 }
 
 Document make_sample_document(const std::string& stem) {

@@ -1,4 +1,4 @@
-// The pages for people: html-review rendered by headless Chromium, and markdown.
+// The html-review page rendered by headless Chromium (what a reviewer sees).
 #include "sample_document.hpp"
 #include "support/plugins.hpp"
 
@@ -78,46 +78,6 @@ TEST(HtmlReview, EverythingIsEscaped) {
     ASSERT_EQ(dom.exit_code, 0) << dom.output;
     EXPECT_EQ(dom.output.find("<script"), std::string::npos);
     EXPECT_NE(dom.output.find("Empty article"), std::string::npos);
-}
-
-TEST(Markdown, ReadsLikeTheBulletin) {
-    auto doc = make_sample_document("yueyang-daibiao-2023-12");
-    TempDir dir;
-    TestContext ctx(dir.path());
-    auto exporter = load<bulletin::Exporter>("markdown");
-    exporter->write(doc, ctx);
-    auto md = read_file(dir.path() / "yueyang-daibiao-2023-12.md");
-    EXPECT_EQ(md.rfind("# 人大代表工作简报 第12期（总第86期）\n", 0), 0u) << md.substr(0, 200);
-    EXPECT_NE(md.find("\n## 市人大常委会举办代表履职能力提升培训班\n"), std::string::npos);
-    EXPECT_NE(md.find("<mark style=\"background:#ffd6a5\" title=\"person: 刘建国\">刘建国</mark>"),
-              std::string::npos);
-    EXPECT_NE(md.find("- **发**\n  - 各县市区人大常委会\n"), std::string::npos);
-}
-
-TEST(Markdown, EscapesMarkdownAndHtml) {
-    auto doc = make_tricky_document();
-    for (std::string highlight : {"false", "true"}) {
-        TempDir dir;
-        TestContext ctx(dir.path());
-        auto exporter = load<bulletin::Exporter>("markdown", {{"highlight", highlight}});
-        exporter->write(doc, ctx);
-        auto md = read_file(only_file(dir.path()));
-        EXPECT_EQ(md.find("<script"), std::string::npos);
-        EXPECT_EQ(md.find("<b>"), std::string::npos);
-        EXPECT_NE(md.find("\\*bold\\* \\_x\\_ \\# h \\|t\\|"), std::string::npos) << md;
-        EXPECT_EQ(md.find("<mark") != std::string::npos, highlight == "true");
-        // The line break inside a paragraph is a hard break, not a new block.
-        EXPECT_NE(md.find("and a\\\nnewline"), std::string::npos) << md;
-    }
-    auto exporter = load<bulletin::Exporter>("markdown");
-    TempDir dir;
-    TestContext ctx(dir.path());
-    exporter->write(doc, ctx);
-    auto md = read_file(only_file(dir.path()));
-    // 张三 highlighted; the organization crossing it is not; 京 nests inside 北京市.
-    EXPECT_NE(md.find("title=\"person: 张三\">张三</mark>"), std::string::npos) << md;
-    EXPECT_EQ(md.find("organization: x"), std::string::npos);
-    EXPECT_NE(md.find("title=\"place: 北京\">京</mark>市</mark>"), std::string::npos) << md;
 }
 
 } // namespace
