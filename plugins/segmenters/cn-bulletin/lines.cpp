@@ -19,14 +19,16 @@ constexpr double kSameFontSize = 0.25;
 
 } // namespace
 
+/// The sections in document order: masthead, table of contents, body (page furniture and marks
+/// left out), articles, distribution; then one diagnostic for the page furniture dropped.
 void Segmentation::run() {
     collect_lines();
     std::size_t begin = parse_masthead();
     if (doc_.masthead.series) series_ = squeeze(fold(u32(*doc_.masthead.series)));
     begin = parse_toc(begin);
-    std::size_t dist = find_distribution(begin);
-    body_.reserve(dist - std::min(begin, dist));
-    for (std::size_t k = begin; k < dist; ++k) {
+    const std::size_t distribution = find_distribution(begin);
+    body_.reserve(distribution - std::min(begin, distribution));
+    for (std::size_t k = begin; k < distribution; ++k) {
         const TextLine& l = lines_[k];
         if (is_page_header(l)) {
             dropped_.push_back(utf8(l.raw));
@@ -38,11 +40,11 @@ void Segmentation::run() {
     }
     measure();
     segment_articles();
-    parse_distribution(dist);
+    parse_distribution(distribution);
     if (!dropped_.empty()) {
         std::string list;
-        for (const auto& d : dropped_)
-            list += (list.empty() ? "'" : ", '") + d + "'";
+        for (const auto& line : dropped_)
+            list += (list.empty() ? "'" : ", '") + line + "'";
         doc_.diagnose(bulletin::Severity::Info, kPlugin,
                       "dropped " + std::to_string(dropped_.size()) +
                           " page-furniture line(s) (page numbers, running headers): " + list);

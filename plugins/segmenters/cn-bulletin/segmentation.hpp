@@ -1,6 +1,6 @@
 // cn.bulletin - one run of the segmenter over one document: the lines it sees and the state the
 // sections share. Each section is implemented in a file of its own:
-//   lines.cpp         decoding the lines once, their shapes, the body's line width and font
+//   lines.cpp         run(); decoding the lines once, their shapes, the body's width and font
 //   masthead.cpp      series, issue, publisher, date, marks; running page headers
 //   toc.cpp           the table of contents
 //   distribution.cpp  the distribution block and its recipients
