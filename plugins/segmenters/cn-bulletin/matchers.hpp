@@ -1,8 +1,8 @@
 // cn.bulletin - hand-written matchers for the fixed regular expressions of the segmenter.
 //
-// Written by hand, and why: the segmenter tests every line against several patterns, and an ICU
-// RegexMatcher per test (a UTF-16 copy of the line, a matcher, a UTF-8 copy of every group) cost
-// more than half of the segmenter's time. These patterns are fixed (not parameters) and simple:
+// Written by hand because the segmenter tests every line against several patterns, and an ICU
+// RegexMatcher per test makes a UTF-16 copy of the line, a matcher and a UTF-8 copy of every group
+// (docs/performance.md has the figures). These patterns are fixed (not parameters) and simple:
 // their character classes are disjoint from the characters that follow them, so each can be
 // matched by one left-to-right scan without backtracking, with exactly ICU's result. Each matcher
 // follows the pattern it replaces, kept as a constant so that
@@ -66,23 +66,9 @@ inline bool cn_number(char32_t c) {
     return cn_digit(c) || c == U'两' || c == U'十' || c == U'百' || c == U'千';
 }
 
-/// [一二三四五六七八九十]
+/// [一二三四五六七八九十]: the digits one to nine, and ten.
 inline bool cn_ordinal(char32_t c) {
-    switch (c) {
-    case U'一':
-    case U'二':
-    case U'三':
-    case U'四':
-    case U'五':
-    case U'六':
-    case U'七':
-    case U'八':
-    case U'九':
-    case U'十':
-        return true;
-    default:
-        return false;
-    }
+    return (cn_digit(c) && c != U'〇' && c != U'○' && c != U'零') || c == U'十';
 }
 
 // --- scanning helpers ----------------------------------------------------------------------------
@@ -224,53 +210,6 @@ inline bool match_printed(std::u32string_view s) {
     for (char32_t c : head)
         if (line_terminator(c)) return false;
     return true;
-}
-
-/// Page numbers from any reader: "— 3 —", "－3－", "第3页", "第 3 页 / 共 8 页".
-inline constexpr const char* kPageNumberPattern =
-    R"((?:[\-\x{2010}-\x{2015}\x{2212}\x{2500}~\x{301C}]+\s*[0-9]{1,4}\s*)"
-    R"([\-\x{2010}-\x{2015}\x{2212}\x{2500}~\x{301C}]+|)"
-    R"(第\s*[0-9]{1,4}\s*页(?:\s*[,/]?\s*共\s*[0-9]{1,4}\s*页)?))";
-
-/// Whole-string match of kPageNumberPattern ("— 3 —", "－3－", "第3页", "第 3 页 / 共 8 页").
-inline bool match_page_number(std::u32string_view s) {
-    auto dash = [](char32_t c) {
-        return c == U'-' || (c >= 0x2010 && c <= 0x2015) || c == 0x2212 || c == 0x2500 ||
-               c == U'~' || c == 0x301C;
-    };
-    auto spaces = [&](std::size_t& i) { i += run(s, i, white_space); };
-    auto number = [&](std::size_t& i) {
-        std::size_t n = run(s, i, ascii_digit);
-        i += n;
-        return n >= 1 && n <= 4;
-    };
-    std::size_t i = 0;
-    if (std::size_t d = run(s, 0, dash)) {
-        i = d;
-        spaces(i);
-        if (!number(i)) return false;
-        spaces(i);
-        std::size_t e = run(s, i, dash);
-        return e > 0 && i + e == s.size();
-    }
-    if (!at(s, 0, U'第')) return false;
-    i = 1;
-    spaces(i);
-    if (!number(i)) return false;
-    spaces(i);
-    if (!at(s, i, U'页')) return false;
-    ++i;
-    if (i == s.size()) return true;
-    // (?:\s*[,/]?\s*共\s*[0-9]{1,4}\s*页)?
-    spaces(i);
-    if (at(s, i, U',') || at(s, i, U'/')) ++i;
-    spaces(i);
-    if (!at(s, i, U'共')) return false;
-    ++i;
-    spaces(i);
-    if (!number(i)) return false;
-    spaces(i);
-    return at(s, i, U'页') && i + 1 == s.size();
 }
 
 /// The default of the subheading_pattern parameter: "一、", "（一）", "1." (not "1.5"), "①".

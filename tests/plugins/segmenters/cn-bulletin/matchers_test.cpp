@@ -1,7 +1,7 @@
 // cn.bulletin's hand matchers (plugins/segmenters/cn-bulletin/matchers.hpp) against the ICU
 // regular expressions they replace: on generated strings (tokens that build matches and near
 // misses, joined at random), each must give ICU's answer and ICU's groups.
-#include "matchers.hpp"
+#include "text_helpers.hpp"
 
 #include <bulletin/text.hpp>
 
